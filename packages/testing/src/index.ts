@@ -1,1 +1,1 @@
-export {};
+export { createTestDatabase, databaseUrl, type TestDatabase } from './test-database.js';

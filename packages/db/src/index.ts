@@ -1,0 +1,13 @@
+export { createDb, type Db, type DbHandle, type DbOrTrx, type Trx } from './connection.js';
+export {
+  type EmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  startEmbeddedPostgres,
+} from './embedded/embedded-postgres.js';
+export { defaultMigrationsDir, type Migration, migrate, readMigrations } from './migrate.js';
+export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDatabase } from './open.js';
+export * from './repos/api-keys.js';
+export * from './repos/members.js';
+export * from './repos/sessions.js';
+export * from './repos/workspaces.js';
+export type * from './schema.js';
