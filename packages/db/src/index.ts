@@ -4,6 +4,7 @@ export {
   type EmbeddedPostgresOptions,
   startEmbeddedPostgres,
 } from './embedded/embedded-postgres.js';
+export { resolveDataDir } from './data-dir.js';
 export { defaultMigrationsDir, type Migration, migrate, readMigrations } from './migrate.js';
 export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDatabase } from './open.js';
 export * from './repos/api-keys.js';

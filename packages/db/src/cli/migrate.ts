@@ -1,9 +1,10 @@
+import { resolveDataDir } from '../data-dir.js';
 import { openDatabase } from '../open.js';
 
 // `pnpm migrate`: apply pending migrations to DATABASE_URL, or to the embedded PostgreSQL.
 const database = await openDatabase({
   databaseUrl: process.env.DATABASE_URL,
-  dataDir: process.env.TOUCHLINE_DATA_DIR ?? '.data',
+  dataDir: resolveDataDir(),
   log: (line) => console.log(line),
 });
 console.log(`database ${redact(database.url)} is up to date`);

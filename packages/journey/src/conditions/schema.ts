@@ -4,8 +4,11 @@ import { positiveDurationSchema } from '../graph/primitives.js';
 import { type ConditionOperatorName, conditionOperatorNames, toEpochMs } from './operators.js';
 import { factPathSchema } from './path.js';
 
-/** Facts passed as values: the event, the profile, the enrollment context. */
-export const staticFactNames = ['event', 'profile', 'journey'] as const;
+/**
+ * Facts passed as values: the event, the profile, the enrollment context, and `bucket` — a number
+ * in [0, 1) the runtime derives from (enrollment, node) so a random split is stable on retry.
+ */
+export const staticFactNames = ['event', 'profile', 'journey', 'bucket'] as const;
 /** Facts computed on demand from `params` (history lookups the runtime provides). */
 export const dynamicFactNames = ['inSegment', 'eventCount', 'lastEvent'] as const;
 export type FactName = (typeof staticFactNames)[number] | (typeof dynamicFactNames)[number];

@@ -1,19 +1,29 @@
 import { z } from 'zod';
 import { tryParseDuration } from '../duration.js';
 
+function durationString(minimumMs: number, tooShort: string) {
+  return z
+    .string()
+    .check((ctx) => {
+      const ms = tryParseDuration(ctx.value);
+      if (ms === null) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: `"${ctx.value}" is not a valid ISO-8601 duration; write e.g. PT1H, PT90M, P3D or P1W (no months or years)`,
+        });
+      } else if (ms < minimumMs) {
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: tooShort });
+      }
+    })
+    .meta({ format: 'duration', examples: ['PT1H', 'P3D', 'P1W'] });
+}
+
 /** An ISO-8601 duration string such as `PT1H`, `P3D` or `P1W` (see `parseDuration`). */
-export const durationSchema = z
-  .string()
-  .refine((text) => tryParseDuration(text) !== null, {
-    error: (issue) =>
-      `"${String(issue.input)}" is not a valid ISO-8601 duration; write e.g. PT1H, PT90M, P3D or P1W (no months or years)`,
-  })
-  .meta({ format: 'duration', examples: ['PT1H', 'P3D', 'P1W'] });
+export const durationSchema = durationString(0, '');
 
 /** A duration that must be longer than zero, as every wait and window is. */
-export const positiveDurationSchema = durationSchema.refine((text) => (tryParseDuration(text) ?? 0) > 0, {
-  error: 'duration must be longer than zero',
-});
+export const positiveDurationSchema = durationString(1, 'duration must be longer than zero');
 
 // Intl is part of the language (browser and Node alike), so this stays a pure check.
 function isIanaTimezone(name: string): boolean {

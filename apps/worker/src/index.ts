@@ -1,0 +1,3 @@
+export { defineTask, type TaskContext, type TouchlineTask } from './task.js';
+export { builtinTasks } from './tasks/index.js';
+export { startWorker, type TouchlineWorker, type WorkerOptions } from './worker.js';

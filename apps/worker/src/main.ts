@@ -1,0 +1,36 @@
+// `pnpm --filter @touchline/worker start`: a worker process on its own, to scale job processing
+// out. It shares the server's database: DATABASE_URL, or the embedded PostgreSQL under
+// TOUCHLINE_DATA_DIR (attaching to it when the server already runs it).
+import { openDatabase, resolveDataDir } from '@touchline/db';
+import { pino } from 'pino';
+import { startWorker } from './worker.js';
+
+const logger = pino({ name: 'touchline-worker', level: process.env.LOG_LEVEL ?? 'info' });
+const database = await openDatabase({
+  databaseUrl: process.env.DATABASE_URL,
+  dataDir: resolveDataDir(),
+  log: (line) => logger.debug({ component: 'postgres' }, line),
+  applicationName: 'touchline-worker',
+});
+const worker = await startWorker({
+  db: database.db,
+  pool: database.pool,
+  logger,
+  concurrency: Number(process.env.TOUCHLINE_WORKER_CONCURRENCY ?? 8),
+});
+logger.info('worker started');
+
+let shuttingDown = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'stopping worker');
+    const timer = setTimeout(() => process.exit(1), 30_000);
+    timer.unref();
+    void worker
+      .stop()
+      .then(() => database.close())
+      .then(() => process.exit(0));
+  });
+}

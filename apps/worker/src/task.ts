@@ -1,0 +1,30 @@
+import type { Db } from '@touchline/db';
+import { parseTaskPayload, type TaskName, type TaskPayload } from '@touchline/jobs';
+import type { JobHelpers, Task } from 'graphile-worker';
+
+export interface TaskContext {
+  db: Db;
+  helpers: JobHelpers;
+}
+
+export interface TouchlineTask<T extends TaskName = TaskName> {
+  name: T;
+  run(payload: TaskPayload<T>, context: TaskContext): Promise<void>;
+}
+
+/**
+ * A task decodes its payload with the shared schema and calls domain code. It throws on failure
+ * and graphile-worker retries it with backoff.
+ */
+export function defineTask<T extends TaskName>(
+  name: T,
+  run: (payload: TaskPayload<T>, context: TaskContext) => Promise<void>,
+): TouchlineTask<T> {
+  return { name, run };
+}
+
+export function toGraphileTask<T extends TaskName>(task: TouchlineTask<T>, db: Db): Task {
+  return async (payload, helpers) => {
+    await task.run(parseTaskPayload(task.name, payload), { db, helpers });
+  };
+}

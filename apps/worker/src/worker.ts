@@ -1,0 +1,57 @@
+import type { Db } from '@touchline/db';
+import { Logger, type LogFunctionFactory, parseCrontab, type Runner, run, type TaskList } from 'graphile-worker';
+import type pg from 'pg';
+import type { Logger as PinoLogger } from 'pino';
+import { type TouchlineTask, toGraphileTask } from './task.js';
+import { builtinTasks } from './tasks/index.js';
+
+export interface WorkerOptions {
+  db: Db;
+  pool: pg.Pool;
+  logger: PinoLogger;
+  concurrency?: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tasks of any name
+  tasks?: ReadonlyArray<TouchlineTask<any>>;
+  pollInterval?: number;
+}
+
+export interface TouchlineWorker {
+  runner: Runner;
+  /** Finishes the jobs in progress, then stops. */
+  stop(): Promise<void>;
+}
+
+const crontab = parseCrontab(`
+0 * * * * sessions_cleanup ?fill=1h
+`);
+
+export async function startWorker(options: WorkerOptions): Promise<TouchlineWorker> {
+  const taskList: TaskList = {};
+  for (const task of options.tasks ?? builtinTasks) taskList[task.name] = toGraphileTask(task, options.db);
+  const runner = await run({
+    pgPool: options.pool,
+    taskList,
+    parsedCronItems: crontab,
+    concurrency: options.concurrency ?? 4,
+    pollInterval: options.pollInterval ?? 2000,
+    noHandleSignals: true,
+    logger: graphileLogger(options.logger),
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    runner,
+    stop() {
+      stopping ??= runner.stop();
+      return stopping;
+    },
+  };
+}
+
+function graphileLogger(logger: PinoLogger): Logger {
+  const factory: LogFunctionFactory = (scope) => (level, message, meta) => {
+    const child = logger.child({ worker: scope.workerId, task: scope.taskIdentifier, job: scope.jobId });
+    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'info' ? 'info' : 'debug';
+    child[method](meta ?? {}, message);
+  };
+  return new Logger(factory);
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/**
+ * Every background task and the payload it takes. The server enqueues with these types and the
+ * worker decodes with these schemas, so the two cannot drift apart.
+ */
+export const taskPayloads = {
+  /** Deletes expired editor sessions. Runs hourly from the worker's crontab. */
+  'sessions_cleanup': z.object({}).strict(),
+  /** A no-op used by health checks and tests to prove the worker is consuming jobs. */
+  'system_ping': z.object({ token: z.string().min(1).max(200) }).strict(),
+} as const;
+
+export type TaskName = keyof typeof taskPayloads;
+export type TaskPayload<T extends TaskName> = z.infer<(typeof taskPayloads)[T]>;
+
+export function isTaskName(name: string): name is TaskName {
+  return Object.hasOwn(taskPayloads, name);
+}
+
+export function parseTaskPayload<T extends TaskName>(name: T, payload: unknown): TaskPayload<T> {
+  return taskPayloads[name].parse(payload) as TaskPayload<T>;
+}
