@@ -24,7 +24,10 @@ function workspaceAliases(): Array<{ find: RegExp; replacement: string }> {
         if (typeof target !== 'object' || !target.source) continue;
         const specifier = path.posix.join(manifest.name, subpath);
         const escaped = specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-        aliases.push({ find: new RegExp(`^${escaped}$`), replacement: path.join(root, group, dir, target.source) });
+        aliases.push({
+          find: new RegExp(`^${escaped}$`),
+          replacement: path.join(root, group, dir, target.source),
+        });
       }
     }
   }

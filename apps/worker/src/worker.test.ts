@@ -58,11 +58,21 @@ describe('worker', () => {
   });
 
   it('keeps one job per job key', async () => {
-    await enqueue(database.db, 'system_ping', { token: 'first' }, { jobKey: 'k', runAt: new Date(Date.now() + 60_000) });
-    await enqueue(database.db, 'system_ping', { token: 'second' }, { jobKey: 'k', runAt: new Date(Date.now() + 60_000) });
-    const rows = await sql<{ payload: { token: string } }>`select payload from graphile_worker._private_jobs`.execute(
+    await enqueue(
       database.db,
+      'system_ping',
+      { token: 'first' },
+      { jobKey: 'k', runAt: new Date(Date.now() + 60_000) },
     );
+    await enqueue(
+      database.db,
+      'system_ping',
+      { token: 'second' },
+      { jobKey: 'k', runAt: new Date(Date.now() + 60_000) },
+    );
+    const rows = await sql<{
+      payload: { token: string };
+    }>`select payload from graphile_worker._private_jobs`.execute(database.db);
     expect(rows.rows.map((r) => r.payload.token)).toEqual(['second']);
   });
 

@@ -1,5 +1,12 @@
 import type { Db } from '@touchline/db';
-import { Logger, type LogFunctionFactory, parseCrontab, type Runner, run, type TaskList } from 'graphile-worker';
+import {
+  type LogFunctionFactory,
+  Logger,
+  parseCrontab,
+  type Runner,
+  run,
+  type TaskList,
+} from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger as PinoLogger } from 'pino';
 import { type TouchlineTask, toGraphileTask } from './task.js';
@@ -50,7 +57,8 @@ export async function startWorker(options: WorkerOptions): Promise<TouchlineWork
 function graphileLogger(logger: PinoLogger): Logger {
   const factory: LogFunctionFactory = (scope) => (level, message, meta) => {
     const child = logger.child({ worker: scope.workerId, task: scope.taskIdentifier, job: scope.jobId });
-    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'info' ? 'info' : 'debug';
+    const method =
+      level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'info' ? 'info' : 'debug';
     child[method](meta ?? {}, message);
   };
   return new Logger(factory);

@@ -14,14 +14,22 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function createDb(connectionString: string, options: { max?: number; applicationName?: string } = {}): DbHandle {
+export interface CreateDbOptions {
+  max?: number;
+  applicationName?: string;
+  /** Errors of idle connections (e.g. the server restarting); they must not crash the process. */
+  onError?: (error: Error) => void;
+}
+
+export function createDb(connectionString: string, options: CreateDbOptions = {}): DbHandle {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 20,
     application_name: options.applicationName ?? 'touchline',
   });
-  // An idle client losing its connection (a server restart) must not crash the process.
-  pool.on('error', () => {});
+  const onError = options.onError ?? (() => {});
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

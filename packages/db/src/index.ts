@@ -1,10 +1,10 @@
 export { createDb, type Db, type DbHandle, type DbOrTrx, type Trx } from './connection.js';
+export { resolveDataDir } from './data-dir.js';
 export {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,
   startEmbeddedPostgres,
 } from './embedded/embedded-postgres.js';
-export { resolveDataDir } from './data-dir.js';
 export { defaultMigrationsDir, type Migration, migrate, readMigrations } from './migrate.js';
 export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDatabase } from './open.js';
 export * from './repos/api-keys.js';

@@ -58,7 +58,11 @@ describe('migrate', () => {
     cleanups.push(db.drop);
     const results = await Promise.all([migrate(db.url), migrate(db.url), migrate(db.url)]);
     const applied = results.flatMap((r) => r.applied).sort();
-    expect(applied).toEqual(readMigrations().map((m) => m.name).sort());
+    expect(applied).toEqual(
+      readMigrations()
+        .map((m) => m.name)
+        .sort(),
+    );
   });
 
   it('refuses to start when an applied migration file has been edited', async () => {

@@ -29,7 +29,11 @@ export function readMigrations(dir = defaultMigrationsDir): Migration[] {
     .sort()
     .map((file) => {
       const sql = readFileSync(path.join(dir, file), 'utf8');
-      return { name: file.replace(/\.sql$/, ''), sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      return {
+        name: file.replace(/\.sql$/, ''),
+        sql,
+        checksum: createHash('sha256').update(sql).digest('hex'),
+      };
     });
 }
 
@@ -39,7 +43,10 @@ export function readMigrations(dir = defaultMigrationsDir): Migration[] {
  * instead of racing. An applied migration whose file has since changed stops start-up: migrations
  * are forward-only, so a change must be a new file.
  */
-export async function migrate(connectionString: string, options: { dir?: string } = {}): Promise<MigrateResult> {
+export async function migrate(
+  connectionString: string,
+  options: { dir?: string } = {},
+): Promise<MigrateResult> {
   const migrations = readMigrations(options.dir);
   const client = new pg.Client({ connectionString, application_name: 'touchline-migrate' });
   await client.connect();

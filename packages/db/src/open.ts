@@ -63,10 +63,12 @@ export async function ensureDatabase(url: string, name: string): Promise<string>
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (!rowCount) {
-      await client.query(`create database ${client.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
-        // Another process created it between our check and our create.
-        if (error.code !== '42P04') throw error;
-      });
+      await client
+        .query(`create database ${client.escapeIdentifier(name)}`)
+        .catch((error: { code?: string }) => {
+          // Another process created it between our check and our create.
+          if (error.code !== '42P04') throw error;
+        });
     }
   } finally {
     await client.end();

@@ -40,8 +40,12 @@ async function start(dataDir: string, extra: Partial<Parameters<typeof startEmbe
   return server;
 }
 
-function startInChild(dataDir: string): Promise<{ child: ChildProcess; info: { url: string; owned: boolean } }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startInChild(
+  dataDir: string,
+): Promise<{ child: ChildProcess; info: { url: string; owned: boolean } }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   cleanups.push(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
@@ -65,7 +69,10 @@ describe('embedded PostgreSQL', () => {
     const dataDir = tempDir('touchline-embedded-');
     let server: EmbeddedPostgres = await start(dataDir);
     expect(server.owned).toBe(true);
-    const [{ server_version: version }] = await sql<{ server_version: string }>(server.url, 'show server_version');
+    const [{ server_version: version }] = await sql<{ server_version: string }>(
+      server.url,
+      'show server_version',
+    );
     expect(version).toMatch(/^18\./);
     await sql(server.url, 'create table kept (value text); insert into kept values ($$still here$$)');
     const [{ system_identifier: before }] = await sql<{ system_identifier: string }>(
@@ -90,7 +97,10 @@ describe('embedded PostgreSQL', () => {
     const wrong = new URL(server.url);
     wrong.password = 'not-the-password';
     await expect(sql(wrong.toString(), 'select 1')).rejects.toThrow(/password authentication failed/);
-    const [{ listen_addresses }] = await sql<{ listen_addresses: string }>(server.url, 'show listen_addresses');
+    const [{ listen_addresses }] = await sql<{ listen_addresses: string }>(
+      server.url,
+      'show listen_addresses',
+    );
     expect(listen_addresses).toBe('127.0.0.1');
     await server.stop();
   });
@@ -125,28 +135,31 @@ describe('embedded PostgreSQL', () => {
     expect(existsSync(pidFile)).toBe(false);
   });
 
-  it.runIf(isRoot)('as root, runs PostgreSQL as the postgres user even where that user cannot reach', async () => {
-    // A checkout under /root: a 0700 directory holding both the data directory and the binaries.
-    const privateDir = tempDir('touchline-private-');
-    chmodSync(privateDir, 0o700);
-    const nativeDir = path.join(privateDir, 'native');
-    cpSync(locateBinaries().nativeDir, nativeDir, { recursive: true, verbatimSymlinks: true });
-    const sharedRoot = tempDir('touchline-shared-');
-    chmodSync(sharedRoot, 0o755);
-    const dataDir = path.join(privateDir, 'data');
-    mkdirSync(dataDir);
+  it.runIf(isRoot)(
+    'as root, runs PostgreSQL as the postgres user even where that user cannot reach',
+    async () => {
+      // A checkout under /root: a 0700 directory holding both the data directory and the binaries.
+      const privateDir = tempDir('touchline-private-');
+      chmodSync(privateDir, 0o700);
+      const nativeDir = path.join(privateDir, 'native');
+      cpSync(locateBinaries().nativeDir, nativeDir, { recursive: true, verbatimSymlinks: true });
+      const sharedRoot = tempDir('touchline-shared-');
+      chmodSync(sharedRoot, 0o755);
+      const dataDir = path.join(privateDir, 'data');
+      mkdirSync(dataDir);
 
-    const server = await start(dataDir, { sharedRoot, nativeDir });
-    const [{ user }] = await sql<{ user: string }>(server.url, 'select current_user as user');
-    expect(user).toBe('postgres');
-    const location = readFileSync(path.join(dataDir, 'postgres-location'), 'utf8').trim();
-    expect(location.startsWith(path.join(sharedRoot, 'clusters'))).toBe(true);
-    expect(existsSync(path.join(location, 'PG_VERSION'))).toBe(true);
-    await sql(server.url, 'create table kept (n int); insert into kept values (7)');
-    await server.stop();
+      const server = await start(dataDir, { sharedRoot, nativeDir });
+      const [{ user }] = await sql<{ user: string }>(server.url, 'select current_user as user');
+      expect(user).toBe('postgres');
+      const location = readFileSync(path.join(dataDir, 'postgres-location'), 'utf8').trim();
+      expect(location.startsWith(path.join(sharedRoot, 'clusters'))).toBe(true);
+      expect(existsSync(path.join(location, 'PG_VERSION'))).toBe(true);
+      await sql(server.url, 'create table kept (n int); insert into kept values (7)');
+      await server.stop();
 
-    const again = await start(dataDir, { sharedRoot, nativeDir });
-    await expect(sql(again.url, 'select n from kept')).resolves.toEqual([{ n: 7 }]);
-    await again.stop();
-  });
+      const again = await start(dataDir, { sharedRoot, nativeDir });
+      await expect(sql(again.url, 'select n from kept')).resolves.toEqual([{ n: 7 }]);
+      await again.stop();
+    },
+  );
 });

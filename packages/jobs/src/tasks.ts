@@ -6,9 +6,9 @@ import { z } from 'zod';
  */
 export const taskPayloads = {
   /** Deletes expired editor sessions. Runs hourly from the worker's crontab. */
-  'sessions_cleanup': z.object({}).strict(),
+  sessions_cleanup: z.object({}).strict(),
   /** A no-op used by health checks and tests to prove the worker is consuming jobs. */
-  'system_ping': z.object({ token: z.string().min(1).max(200) }).strict(),
+  system_ping: z.object({ token: z.string().min(1).max(200) }).strict(),
 } as const;
 
 export type TaskName = keyof typeof taskPayloads;

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureDatabase, type EmbeddedPostgres, migrate, startEmbeddedPostgres } from '@touchline/db';
+import { type EmbeddedPostgres, ensureDatabase, migrate, startEmbeddedPostgres } from '@touchline/db';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 

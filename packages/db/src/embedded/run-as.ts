@@ -38,7 +38,14 @@ export function resolveRunAs(log: (line: string) => void): RunAs {
   let ids = lookupIds('postgres');
   if (!ids) {
     log('running as root and no postgres user exists: creating a system user "postgres"');
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
     ids = lookupIds('postgres');
     if (!ids) throw new Error('could not create the postgres system user');
   }

@@ -23,7 +23,13 @@ export async function countMembers(db: DbOrTrx, workspaceId: string): Promise<nu
 
 export async function insertMember(
   db: DbOrTrx,
-  member: { workspaceId: string; email: string; name?: string | null; role: MemberRole; passwordHash: string },
+  member: {
+    workspaceId: string;
+    email: string;
+    name?: string | null;
+    role: MemberRole;
+    passwordHash: string;
+  },
 ): Promise<Member> {
   return db
     .insertInto('members')

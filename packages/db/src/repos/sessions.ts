@@ -21,7 +21,9 @@ export async function findSessionMember(db: DbOrTrx, tokenHash: string): Promise
   return db
     .selectFrom('sessions')
     .innerJoin('members', (join) =>
-      join.onRef('members.id', '=', 'sessions.member_id').onRef('members.workspace_id', '=', 'sessions.workspace_id'),
+      join
+        .onRef('members.id', '=', 'sessions.member_id')
+        .onRef('members.workspace_id', '=', 'sessions.workspace_id'),
     )
     .selectAll('members')
     .where('sessions.token_hash', '=', tokenHash)

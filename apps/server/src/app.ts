@@ -1,0 +1,54 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { adminHook, writeKeyHook } from './plugins/auth.js';
+import { registerEditor } from './plugins/editor.js';
+import { registerErrorHandler } from './plugins/error-handler.js';
+import { registerOpenApi } from './plugins/openapi.js';
+import { sessionRoutes } from './routes/api/session.js';
+import { healthRoutes } from './routes/health.js';
+import type { Services } from './services.js';
+
+export interface BuildAppOptions {
+  services: Services;
+  logger: FastifyBaseLogger | false;
+}
+
+/**
+ * The HTTP application, in fastify/demo's order: external plugins, then app-wide hooks, then
+ * routes grouped by prefix, each group behind its own authentication.
+ */
+export async function buildApp({ services, logger }: BuildAppOptions): Promise<FastifyInstance> {
+  const common = { bodyLimit: 1024 * 1024, trustProxy: true, return503OnClosing: true };
+  const app: FastifyInstance = logger
+    ? Fastify({ ...common, loggerInstance: logger })
+    : Fastify({ ...common, logger: false });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await registerOpenApi(app);
+
+  await healthRoutes(app, services);
+
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', adminHook(services.keys, services.db));
+      await sessionRoutes(api, services);
+    },
+    { prefix: '/api' },
+  );
+
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRequest', writeKeyHook(services.keys));
+    },
+    { prefix: '/v1' },
+  );
+
+  await registerEditor(app, services.config.editorDir);
+  return app;
+}

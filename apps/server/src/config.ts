@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveDataDir } from '@touchline/db';
+import { z } from 'zod';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** Start-up configuration, read from the environment (DESIGN.md lists the variables). */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: optional,
+  TOUCHLINE_DATA_DIR: optional,
+  TOUCHLINE_ADMIN_TOKEN: optional.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  TOUCHLINE_WRITE_KEY: optional.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  TOUCHLINE_ADMIN_EMAIL: optional.pipe(z.email().optional()),
+  TOUCHLINE_ADMIN_PASSWORD: optional.refine((v) => v === undefined || v.length >= 8, {
+    message: 'must be at least 8 characters',
+  }),
+  /** `off` runs no worker in this process (scale workers out with `pnpm --filter @touchline/worker start`). */
+  TOUCHLINE_WORKER: z.enum(['on', 'off']).default('on'),
+  TOUCHLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  TOUCHLINE_EDITOR_DIR: optional,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminToken: string | undefined;
+  writeKey: string | undefined;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  worker: boolean;
+  workerConcurrency: number;
+  editorDir: string;
+  logLevel: string;
+}
+
+const defaultEditorDir = fileURLToPath(new URL('../../editor/dist', import.meta.url));
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: resolveDataDir({ ...env, TOUCHLINE_DATA_DIR: c.TOUCHLINE_DATA_DIR }),
+    adminToken: c.TOUCHLINE_ADMIN_TOKEN,
+    writeKey: c.TOUCHLINE_WRITE_KEY,
+    adminEmail: c.TOUCHLINE_ADMIN_EMAIL,
+    adminPassword: c.TOUCHLINE_ADMIN_PASSWORD,
+    worker: c.TOUCHLINE_WORKER === 'on',
+    workerConcurrency: c.TOUCHLINE_WORKER_CONCURRENCY,
+    editorDir: c.TOUCHLINE_EDITOR_DIR ? path.resolve(c.TOUCHLINE_EDITOR_DIR) : defaultEditorDir,
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,3 @@
+export { buildApp } from './app.js';
+export { type Config, loadConfig } from './config.js';
+export { type RunningServer, startServer } from './server.js';

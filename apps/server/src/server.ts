@@ -1,0 +1,70 @@
+import { type OpenDatabase, openDatabase } from '@touchline/db';
+import { startWorker, type TouchlineWorker } from '@touchline/worker';
+import type { FastifyInstance } from 'fastify';
+import { type Logger, pino } from 'pino';
+import { buildApp } from './app.js';
+import { bootstrap, formatGeneratedCredentials } from './auth/bootstrap.js';
+import { KeyResolver } from './auth/key-resolver.js';
+import type { Config } from './config.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: OpenDatabase;
+  url: string;
+  /** Drains requests, stops the worker, closes the pool and stops the embedded PostgreSQL. */
+  stop(): Promise<void>;
+}
+
+/** Starts everything one Touchline process runs: database, worker, HTTP server. */
+export async function startServer(
+  config: Config,
+  options: { logger?: Logger; printCredentials?: (text: string) => void } = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? pino({ name: 'touchline', level: config.logLevel });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log: (line) => logger.debug({ component: 'postgres' }, line),
+    applicationName: 'touchline-server',
+  });
+  let worker: TouchlineWorker | undefined;
+  let app: FastifyInstance | undefined;
+  try {
+    const { generated } = await bootstrap(database.db, config);
+    const banner = formatGeneratedCredentials(generated);
+    if (banner) (options.printCredentials ?? ((text) => process.stdout.write(`${text}\n`)))(banner);
+
+    if (config.worker) {
+      worker = await startWorker({
+        db: database.db,
+        pool: database.pool,
+        logger: logger.child({ component: 'worker' }),
+        concurrency: config.workerConcurrency,
+      });
+    }
+    const services = { config, db: database.db, keys: new KeyResolver(database.db), worker: () => worker };
+    app = await buildApp({ services, logger });
+    const url = await app.listen({ port: config.port, host: config.host });
+    logger.info({ url, database: database.embedded ? 'embedded' : 'external' }, 'Touchline is ready');
+    const running = app;
+    let stopping: Promise<void> | undefined;
+    return {
+      app: running,
+      database,
+      url,
+      stop() {
+        stopping ??= (async () => {
+          await running.close();
+          await worker?.stop();
+          await database.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await worker?.stop().catch(() => {});
+    await database.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@touchline/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { bootstrap } from '../src/auth/bootstrap.js';
+import { KeyResolver } from '../src/auth/key-resolver.js';
+import { type Config, loadConfig } from '../src/config.js';
+
+export const credentials = {
+  writeKey: 'tl_write_test_key_0123456789',
+  adminToken: 'tl_admin_test_token_0123456789',
+  adminEmail: 'ada@example.com',
+  adminPassword: 'correct horse battery staple',
+};
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: TestDatabase;
+  config: Config;
+  workspaceId: string;
+  close(): Promise<void>;
+}
+
+/** The HTTP app over a fresh database of its own, with known credentials; driven by inject(). */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const editorDir = mkdtempSync(path.join(tmpdir(), 'touchline-editor-'));
+  mkdirSync(path.join(editorDir, 'assets'));
+  writeFileSync(
+    path.join(editorDir, 'index.html'),
+    '<!doctype html><title>Touchline</title><div id="root"></div>',
+  );
+  const config: Config = {
+    ...loadConfig({
+      TOUCHLINE_WRITE_KEY: credentials.writeKey,
+      TOUCHLINE_ADMIN_TOKEN: credentials.adminToken,
+      TOUCHLINE_ADMIN_EMAIL: credentials.adminEmail,
+      TOUCHLINE_ADMIN_PASSWORD: credentials.adminPassword,
+      TOUCHLINE_WORKER: 'off',
+    }),
+    editorDir,
+    ...overrides,
+  };
+  const { workspace } = await bootstrap(database.db, config);
+  const services = { config, db: database.db, keys: new KeyResolver(database.db), worker: () => undefined };
+  const app = await buildApp({ services, logger: false });
+  await app.ready();
+  return {
+    app,
+    database,
+    config,
+    workspaceId: workspace.id,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export const adminHeaders = { authorization: `Bearer ${credentials.adminToken}` };
+export const writeKeyHeaders = {
+  authorization: `Basic ${Buffer.from(`${credentials.writeKey}:`).toString('base64')}`,
+};

@@ -1,0 +1,72 @@
+import type { CompiledJourney, CompiledRule } from '../compile/compiled-journey.js';
+import type { JourneyFacts } from './facts.js';
+import { RuleEvaluator } from './rule-evaluator.js';
+
+// Keyed by the rules array inside a compiled journey: evaluators live as long as the compiled
+// version the runtime holds, and go with it.
+const evaluators = new WeakMap<readonly CompiledRule[], RuleEvaluator>();
+
+function evaluatorFor(rules: readonly CompiledRule[]): RuleEvaluator {
+  let evaluator = evaluators.get(rules);
+  if (!evaluator) {
+    evaluator = new RuleEvaluator(rules);
+    evaluators.set(rules, evaluator);
+  }
+  return evaluator;
+}
+
+export interface EvaluateOptions {
+  /** The instant conditions such as `withinLast` are judged at; defaults to the current time. */
+  readonly now?: Date | number;
+}
+
+/** Which port a node leaves by, and the rule that decided it (`null`: the default port). */
+export interface NodeDecision {
+  readonly nodeId: string;
+  readonly port: string | null;
+  readonly rule: CompiledRule | null;
+}
+
+function instant(options: EvaluateOptions): number {
+  const { now } = options;
+  if (now === undefined) return Date.now();
+  return typeof now === 'number' ? now : now.getTime();
+}
+
+/**
+ * Evaluates a compiled list of rules (a node's, `exit.rules` or `goal.rules`) and returns the
+ * first that holds. Engines are built once per list and reused; safe under concurrent calls.
+ *
+ * @example
+ * const exit = await evaluateRules(compiled.exit.rules, { event });
+ * if (exit) await exitEnrollment(enrollment, exit.name);
+ */
+export function evaluateRules(
+  rules: readonly CompiledRule[],
+  facts: JourneyFacts,
+  options: EvaluateOptions = {},
+): Promise<CompiledRule | null> {
+  return evaluatorFor(rules).evaluate(facts, instant(options));
+}
+
+/**
+ * Decides which port an enrollment leaves `nodeId` by: the port of the first rule that holds,
+ * else the node's default port (`null` for a `wait.event` whose rule did not match: stay).
+ * For a trigger node, port `out` means the event enrolls.
+ *
+ * @example
+ * const decision = await evaluateNode(compiled, 'has_ordered', { event, profile, journey, eventCount });
+ * // { nodeId: 'has_ordered', port: 'no', rule: null }
+ * const nextNodeId = decision.port ? compiled.nodes[decision.nodeId]?.next[decision.port] : undefined;
+ */
+export async function evaluateNode(
+  compiled: CompiledJourney,
+  nodeId: string,
+  facts: JourneyFacts,
+  options: EvaluateOptions = {},
+): Promise<NodeDecision> {
+  const node = compiled.nodes[nodeId];
+  if (!node) throw new Error(`compiled journey has no node "${nodeId}"`);
+  const rule = await evaluateRules(node.rules, facts, options);
+  return { nodeId, port: rule ? rule.event.type : node.defaultPort, rule };
+}
