@@ -1,4 +1,5 @@
-export { compile, type CompileResult } from './compile/compile.js';
+export { eventNamed } from './compile/assemble.js';
+export { type CompileResult, compile } from './compile/compile.js';
 export type { CompileOptions } from './compile/compile-nodes.js';
 export {
   COMPILED_FORMAT_VERSION,
@@ -7,7 +8,6 @@ export {
   type CompiledRule,
   type CompiledTrigger,
 } from './compile/compiled-journey.js';
-export { eventNamed } from './compile/assemble.js';
 export { interpretCondition } from './conditions/interpret.js';
 export {
   type ConditionOperator,

@@ -30,7 +30,11 @@ function toRules(nodeId: string, specs: readonly RuleSpec[]): CompiledRule[] {
   });
 }
 
-function compileNode(entry: ResolvedNode, ports: ReadonlyMap<string, string> | undefined, output: NodeCompileOutput) {
+function compileNode(
+  entry: ResolvedNode,
+  ports: ReadonlyMap<string, string> | undefined,
+  output: NodeCompileOutput,
+) {
   const instance = entry.instance!;
   const rules = toRules(entry.node.id, output.rules ?? []);
   const next: Record<string, string> = {};
@@ -72,7 +76,11 @@ export function assemble(
   for (const nodeId of [...nodes.keys()].sort()) {
     const node = compileNode(nodes.get(nodeId)!, wiring.get(nodeId), outputs.get(nodeId) ?? {});
     compiledNodes[nodeId] = node;
-    if (node.wait?.kind === 'event') (waitingOn[node.wait.event] ??= []).push(nodeId);
+    if (node.wait?.kind === 'event') {
+      const waiting = waitingOn[node.wait.event] ?? [];
+      waiting.push(nodeId);
+      waitingOn[node.wait.event] = waiting;
+    }
   }
   const triggerNode = compiledNodes[triggerId]!;
   const plan = outputs.get(triggerId)?.trigger ?? { kind: 'api' };
@@ -83,7 +91,8 @@ export function assemble(
     format: COMPILED_FORMAT_VERSION,
     schemaVersion,
     trigger: { ...plan, nodeId: triggerId, type: triggerNode.type },
-    triggers: plan.kind === 'event' && triggerRule ? { [plan.event]: { nodeId: triggerId, rule: triggerRule } } : {},
+    triggers:
+      plan.kind === 'event' && triggerRule ? { [plan.event]: { nodeId: triggerId, rule: triggerRule } } : {},
     nodes: compiledNodes,
     waitingOn,
     exit: {

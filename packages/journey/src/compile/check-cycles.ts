@@ -57,7 +57,11 @@ function loopingComponents(nodes: ReadonlyMap<string, ResolvedNode>, wiring: Wir
 }
 
 /** Reports each loop that has no wait node on it, on the loop's first node by id. */
-export function checkCycles(nodes: ReadonlyMap<string, ResolvedNode>, wiring: Wiring, errors: JourneyError[]): void {
+export function checkCycles(
+  nodes: ReadonlyMap<string, ResolvedNode>,
+  wiring: Wiring,
+  errors: JourneyError[],
+): void {
   for (const component of loopingComponents(nodes, wiring)) {
     errors.push({
       nodeId: component[0]!,

@@ -1,13 +1,17 @@
 import type { JourneyError } from '../errors.js';
-import type { ResolvedNode } from './instantiate-nodes.js';
 import type { Wiring } from './check-edges.js';
+import type { ResolvedNode } from './instantiate-nodes.js';
 
 /** Returns the one trigger's id, or null after reporting none or several. */
 export function findTrigger(nodes: ReadonlyMap<string, ResolvedNode>, errors: JourneyError[]): string | null {
   const triggers = [...nodes.values()].filter((entry) => entry.nodeType?.category === 'trigger');
   const [first, ...extra] = triggers;
   if (!first) {
-    errors.push({ nodeId: null, code: 'no_trigger', message: 'a journey needs exactly one trigger; it has none' });
+    errors.push({
+      nodeId: null,
+      code: 'no_trigger',
+      message: 'a journey needs exactly one trigger; it has none',
+    });
     return null;
   }
   for (const entry of extra) {

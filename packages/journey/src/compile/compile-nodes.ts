@@ -48,13 +48,18 @@ function createContext(nodeId: string, options: CompileOptions, errors: JourneyE
 
 // A custom node type could return rules for ports it does not have; catching it here keeps a
 // broken plugin from publishing a journey the runtime cannot follow.
-function checkOutput(entry: ResolvedNode, ports: readonly string[], output: NodeCompileOutput): string | null {
+function checkOutput(
+  entry: ResolvedNode,
+  ports: readonly string[],
+  output: NodeCompileOutput,
+): string | null {
   const category = entry.nodeType?.category;
   const unknownPort = [
     ...(output.rules ?? []).map((rule) => rule.port),
     ...(output.defaultPort ? [output.defaultPort] : []),
   ].find((port) => !ports.includes(port));
-  if (unknownPort !== undefined) return `compile produced a rule for port "${unknownPort}", which the node lacks`;
+  if (unknownPort !== undefined)
+    return `compile produced a rule for port "${unknownPort}", which the node lacks`;
   if (category === 'trigger' && !output.trigger) return 'a trigger node type must compile to a trigger plan';
   if (category === 'wait' && !output.wait) return 'a wait node type must compile to a wait plan';
   return null;

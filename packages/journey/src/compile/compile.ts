@@ -6,11 +6,11 @@ import { journeySettingsSchema } from '../graph/settings.js';
 import { migrateJourneyDocument } from '../migrations/document.js';
 import type { NodeTypeRegistry } from '../sdk/registry.js';
 import { assemble } from './assemble.js';
-import { checkDanglingPorts, checkEdges } from './check-edges.js';
 import { checkCycles } from './check-cycles.js';
+import { checkDanglingPorts, checkEdges } from './check-edges.js';
 import { checkReachability, findTrigger } from './check-trigger.js';
-import type { CompiledJourney } from './compiled-journey.js';
 import { type CompileOptions, compileNodes } from './compile-nodes.js';
+import type { CompiledJourney } from './compiled-journey.js';
 import { instantiateNodes } from './instantiate-nodes.js';
 
 export type CompileResult =
@@ -44,13 +44,21 @@ function documentErrors(issues: readonly z.core.$ZodIssue[], nodes: unknown): Jo
  * if (!result.ok) return reply.code(422).send({ errors: result.errors });
  * await saveVersion(result.compiled);
  */
-export function compile(graph: unknown, registry: NodeTypeRegistry, options: CompileOptions = {}): CompileResult {
+export function compile(
+  graph: unknown,
+  registry: NodeTypeRegistry,
+  options: CompileOptions = {},
+): CompileResult {
   const migrated = migrateJourneyDocument(graph);
   if (!migrated.ok) {
-    return { ok: false, errors: [{ nodeId: null, code: 'unsupported_schema_version', message: migrated.message }] };
+    return {
+      ok: false,
+      errors: [{ nodeId: null, code: 'unsupported_schema_version', message: migrated.message }],
+    };
   }
   const parsed = documentSchema.safeParse(migrated.document);
-  if (!parsed.success) return { ok: false, errors: documentErrors(parsed.error.issues, migrated.document.nodes) };
+  if (!parsed.success)
+    return { ok: false, errors: documentErrors(parsed.error.issues, migrated.document.nodes) };
   const document = parsed.data;
 
   const errors: JourneyError[] = [];

@@ -50,7 +50,11 @@ export interface CompiledJourney {
   /** From `settings.exitOn`: rules with `event.type` `exit`, one per event. */
   readonly exit: { readonly events: readonly string[]; readonly rules: readonly CompiledRule[] };
   /** From `settings.goal`: one rule with `event.type` `goal`, and the attribution window. */
-  readonly goal: { readonly event: string; readonly withinMs: number; readonly rules: readonly CompiledRule[] } | null;
+  readonly goal: {
+    readonly event: string;
+    readonly withinMs: number;
+    readonly rules: readonly CompiledRule[];
+  } | null;
   readonly settings: JourneySettings;
   /** Settings durations in milliseconds. */
   readonly timing: {

@@ -36,7 +36,11 @@ function staticFact(facts: JourneyFacts, name: 'event' | 'profile' | 'journey' |
  *   Date.now(),
  * ); // true
  */
-export async function interpretCondition(condition: Condition, facts: JourneyFacts, now: number): Promise<boolean> {
+export async function interpretCondition(
+  condition: Condition,
+  facts: JourneyFacts,
+  now: number,
+): Promise<boolean> {
   if ('all' in condition) {
     for (const child of condition.all) if (!(await interpretCondition(child, facts, now))) return false;
     return true;

@@ -47,11 +47,16 @@ const leafOptions = z.discriminatedUnion('fact', [
     }),
     ...leafFields,
   }),
-  z.strictObject({ fact: z.literal('lastEvent'), params: z.strictObject({ name: eventNameSchema }), ...leafFields }),
+  z.strictObject({
+    fact: z.literal('lastEvent'),
+    params: z.strictObject({ name: eventNameSchema }),
+    ...leafFields,
+  }),
 ]);
 
 type LeafValue = z.infer<typeof conditionValueSchema>;
-const isReference = (value: LeafValue) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isReference = (value: LeafValue) =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 // Catches values that would make an operator silently false forever, with a message that says
 // what the operator expects.

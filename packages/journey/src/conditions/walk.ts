@@ -12,9 +12,9 @@ export function forEachLeaf(
   visit: (leaf: ConditionLeaf, path: string) => void,
 ): void {
   if ('all' in condition) {
-    condition.all.forEach((child, index) => forEachLeaf(child, `${path}.all.${index}`, visit));
+    for (const [index, child] of condition.all.entries()) forEachLeaf(child, `${path}.all.${index}`, visit);
   } else if ('any' in condition) {
-    condition.any.forEach((child, index) => forEachLeaf(child, `${path}.any.${index}`, visit));
+    for (const [index, child] of condition.any.entries()) forEachLeaf(child, `${path}.any.${index}`, visit);
   } else if ('not' in condition) {
     forEachLeaf(condition.not, `${path}.not`, visit);
   } else {

@@ -1,8 +1,7 @@
 import type { ConditionLeaf } from '../conditions/schema.js';
 
-type ParamsOf<F extends ConditionLeaf['fact']> = Extract<ConditionLeaf, { fact: F }> extends { params: infer P }
-  ? P
-  : never;
+type ParamsOf<F extends ConditionLeaf['fact']> =
+  Extract<ConditionLeaf, { fact: F }> extends { params: infer P } ? P : never;
 
 export type InSegmentParams = ParamsOf<'inSegment'>;
 export type EventCountParams = ParamsOf<'eventCount'>;

@@ -1,7 +1,7 @@
 import { Engine } from 'json-rules-engine';
+import type { CompiledRule } from '../compile/compiled-journey.js';
 import { registerConditionOperators } from '../conditions/operators.js';
 import { resolvePath } from '../conditions/path.js';
-import type { CompiledRule } from '../compile/compiled-journey.js';
 import type { JourneyFacts } from './facts.js';
 
 interface PooledEngine {
@@ -51,7 +51,12 @@ export class RuleEvaluator {
     const pooled: PooledEngine = { engine, now: 0 };
     registerConditionOperators(engine, () => pooled.now);
     for (const rule of this.rules) {
-      engine.addRule({ name: rule.name, priority: rule.priority, conditions: rule.conditions, event: rule.event });
+      engine.addRule({
+        name: rule.name,
+        priority: rule.priority,
+        conditions: rule.conditions,
+        event: rule.event,
+      });
     }
     // First match wins: once a rule holds, lower priorities need not run (and dynamic facts
     // behind them need not be fetched).

@@ -26,7 +26,9 @@ export const documentMigrations: readonly DocumentMigration[] = [
         schemaVersion: 1,
         settings: document.settings ?? {},
         nodes: nodes.map((node, index) =>
-          isRecord(node) && node.position === undefined ? { ...node, position: { x: 0, y: index * 120 } } : node,
+          isRecord(node) && node.position === undefined
+            ? { ...node, position: { x: 0, y: index * 120 } }
+            : node,
         ),
       };
     },
