@@ -6,7 +6,6 @@ import { e2eCredentials } from './e2e/credentials';
 const port = Number(process.env.E2E_PORT ?? 3210);
 const dataDir = path.join(tmpdir(), `touchline-e2e-${port}`);
 
-
 /**
  * End-to-end tests drive the built app in Debian's Chromium. The suite builds and starts the app
  * itself, on a fresh embedded PostgreSQL, exactly as `pnpm start` runs it.

@@ -79,7 +79,9 @@ describe('the Touchline process', () => {
     const health = await fetch(`${first.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'ok', worker: 'running' });
-    const me = await fetch(`${first.url}/api/session`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const me = await fetch(`${first.url}/api/session`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(me.status).toBe(200);
     const workspaceId = ((await me.json()) as { workspaceId: string }).workspaceId;
 
@@ -91,10 +93,14 @@ describe('the Touchline process', () => {
     const second = await startTouchline(dataDir);
     children.push(second.child);
     expect(second.output()).not.toMatch(/generated these credentials/);
-    const again = await fetch(`${second.url}/api/session`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const again = await fetch(`${second.url}/api/session`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { workspaceId: string }).workspaceId).toBe(workspaceId);
-    const wrong = await fetch(`${second.url}/api/session`, { headers: { authorization: 'Bearer tl_admin_wrong' } });
+    const wrong = await fetch(`${second.url}/api/session`, {
+      headers: { authorization: 'Bearer tl_admin_wrong' },
+    });
     expect(wrong.status).toBe(401);
 
     second.child.kill('SIGTERM');

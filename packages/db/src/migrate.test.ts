@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, databaseUrl, type TestDatabase } from '@touchline/testing';
 import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+// @touchline/testing depends on this package, so its helpers are imported by path, not by name.
+import { createTestDatabase, databaseUrl, type TestDatabase } from '../../testing/src/index.js';
 import { migrate, readMigrations } from './migrate.js';
 
 async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {

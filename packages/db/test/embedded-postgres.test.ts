@@ -69,25 +69,27 @@ describe('embedded PostgreSQL', () => {
     const dataDir = tempDir('touchline-embedded-');
     let server: EmbeddedPostgres = await start(dataDir);
     expect(server.owned).toBe(true);
-    const [{ server_version: version }] = await sql<{ server_version: string }>(
-      server.url,
-      'show server_version',
-    );
+    const version = (await sql<{ server_version: string }>(server.url, 'show server_version'))[0]
+      ?.server_version;
     expect(version).toMatch(/^18\./);
     await sql(server.url, 'create table kept (value text); insert into kept values ($$still here$$)');
-    const [{ system_identifier: before }] = await sql<{ system_identifier: string }>(
-      server.url,
-      'select system_identifier::text from pg_control_system()',
-    );
+    const before = (
+      await sql<{ system_identifier: string }>(
+        server.url,
+        'select system_identifier::text from pg_control_system()',
+      )
+    )[0]?.system_identifier;
     await server.stop();
 
     server = await start(dataDir);
     const rows = await sql<{ value: string }>(server.url, 'select value from kept');
     expect(rows).toEqual([{ value: 'still here' }]);
-    const [{ system_identifier: after }] = await sql<{ system_identifier: string }>(
-      server.url,
-      'select system_identifier::text from pg_control_system()',
-    );
+    const after = (
+      await sql<{ system_identifier: string }>(
+        server.url,
+        'select system_identifier::text from pg_control_system()',
+      )
+    )[0]?.system_identifier;
     expect(after).toBe(before);
     await server.stop();
   });
@@ -97,10 +99,8 @@ describe('embedded PostgreSQL', () => {
     const wrong = new URL(server.url);
     wrong.password = 'not-the-password';
     await expect(sql(wrong.toString(), 'select 1')).rejects.toThrow(/password authentication failed/);
-    const [{ listen_addresses }] = await sql<{ listen_addresses: string }>(
-      server.url,
-      'show listen_addresses',
-    );
+    const listen_addresses = (await sql<{ listen_addresses: string }>(server.url, 'show listen_addresses'))[0]
+      ?.listen_addresses;
     expect(listen_addresses).toBe('127.0.0.1');
     await server.stop();
   });
@@ -149,7 +149,7 @@ describe('embedded PostgreSQL', () => {
       mkdirSync(dataDir);
 
       const server = await start(dataDir, { sharedRoot, nativeDir });
-      const [{ user }] = await sql<{ user: string }>(server.url, 'select current_user as user');
+      const user = (await sql<{ user: string }>(server.url, 'select current_user as user'))[0]?.user;
       expect(user).toBe('postgres');
       const location = readFileSync(path.join(dataDir, 'postgres-location'), 'utf8').trim();
       expect(location.startsWith(path.join(sharedRoot, 'clusters'))).toBe(true);

@@ -1,4 +1,5 @@
 export { eventNamed } from './compile/assemble.js';
+export { canonicalJson, sortKeysDeep } from './compile/canonical.js';
 export { type CompileResult, compile } from './compile/compile.js';
 export type { CompileOptions } from './compile/compile-nodes.js';
 export {

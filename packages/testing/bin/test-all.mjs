@@ -16,8 +16,15 @@ const only = process.argv[2];
 const steps = [
   ['lint', ['exec', 'biome', 'check', '.']],
   ['typecheck', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
-  ['unit + integration', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]],
-  ['e2e', ['exec', 'playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }],
+  [
+    'unit + integration',
+    ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
+  ],
+  [
+    'e2e',
+    ['exec', 'playwright', 'test', '--reporter=list,json'],
+    { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport },
+  ],
 ].filter(([name]) => !only || name.startsWith(only));
 
 const started = Date.now();

@@ -4,15 +4,7 @@ import path from 'node:path';
 import { type EmbeddedPostgres, ensureDatabase, migrate, startEmbeddedPostgres } from '@touchline/db';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** A superuser URL on the test server, for creating per-file databases. */
-    pgServerUrl: string;
-    /** A migrated database that test databases are cloned from. */
-    pgTemplateDatabase: string;
-  }
-}
+import './provided-context.js';
 
 /**
  * One PostgreSQL for the whole test run: DATABASE_URL when set, otherwise an embedded cluster in

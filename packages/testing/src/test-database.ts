@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createDb, type DbHandle } from '@touchline/db';
 import pg from 'pg';
 import { inject } from 'vitest';
+import './provided-context.js';
 
 export interface TestDatabase extends DbHandle {
   url: string;

@@ -12,3 +12,14 @@ export function sortKeysDeep(value: unknown): unknown {
   }
   return sorted;
 }
+
+/**
+ * `JSON.stringify` with object keys sorted at every level: the storage form of a compiled
+ * journey, byte-identical for equal content.
+ *
+ * @example
+ * canonicalJson({ b: 1, a: { d: 2, c: 3 } }); // '{"a":{"c":3,"d":2},"b":1}'
+ */
+export function canonicalJson(value: unknown, indent?: number): string {
+  return JSON.stringify(sortKeysDeep(value), null, indent);
+}
