@@ -6,7 +6,10 @@ import { adminHook, writeKeyHook } from './plugins/auth.js';
 import { registerEditor } from './plugins/editor.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { journeyRoutes } from './routes/api/journeys.js';
+import { segmentRoutes } from './routes/api/segments.js';
 import { sessionRoutes } from './routes/api/session.js';
+import { templateRoutes } from './routes/api/templates.js';
 import { healthRoutes } from './routes/health.js';
 import type { Services } from './services.js';
 
@@ -38,6 +41,9 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
     async (api) => {
       api.addHook('onRequest', adminHook(services.keys, services.db));
       await sessionRoutes(api, services);
+      await journeyRoutes(api, services);
+      await templateRoutes(api, services);
+      await segmentRoutes(api, services);
     },
     { prefix: '/api' },
   );

@@ -1,4 +1,6 @@
 import { type OpenDatabase, openDatabase } from '@touchline/db';
+import type { NodeTypeRegistry } from '@touchline/journey';
+import { createBuiltinRegistry } from '@touchline/nodes';
 import { startWorker, type TouchlineWorker } from '@touchline/worker';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
@@ -18,7 +20,7 @@ export interface RunningServer {
 /** Starts everything one Touchline process runs: database, worker, HTTP server. */
 export async function startServer(
   config: Config,
-  options: { logger?: Logger; printCredentials?: (text: string) => void } = {},
+  options: { logger?: Logger; printCredentials?: (text: string) => void; registry?: NodeTypeRegistry } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ name: 'touchline', level: config.logLevel });
   const database = await openDatabase({
@@ -42,7 +44,13 @@ export async function startServer(
         concurrency: config.workerConcurrency,
       });
     }
-    const services = { config, db: database.db, keys: new KeyResolver(database.db), worker: () => worker };
+    const services = {
+      config,
+      db: database.db,
+      keys: new KeyResolver(database.db),
+      registry: options.registry ?? createBuiltinRegistry(),
+      worker: () => worker,
+    };
     app = await buildApp({ services, logger });
     const url = await app.listen({ port: config.port, host: config.host });
     logger.info({ url, database: database.embedded ? 'embedded' : 'external' }, 'Touchline is ready');

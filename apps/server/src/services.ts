@@ -1,4 +1,5 @@
 import type { Db } from '@touchline/db';
+import type { NodeTypeRegistry } from '@touchline/journey';
 import type { TouchlineWorker } from '@touchline/worker';
 import type { KeyResolver } from './auth/key-resolver.js';
 import type { Config } from './config.js';
@@ -8,6 +9,8 @@ export interface Services {
   config: Config;
   db: Db;
   keys: KeyResolver;
+  /** Built-in and custom node types; shared by the compiler, runtime and API. */
+  registry: NodeTypeRegistry;
   /** The in-process worker, or undefined when workers run as separate processes. */
   worker: () => TouchlineWorker | undefined;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createBuiltinRegistry } from '@touchline/nodes';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
@@ -44,7 +45,13 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     ...overrides,
   };
   const { workspace } = await bootstrap(database.db, config);
-  const services = { config, db: database.db, keys: new KeyResolver(database.db), worker: () => undefined };
+  const services = {
+    config,
+    db: database.db,
+    keys: new KeyResolver(database.db),
+    registry: createBuiltinRegistry(),
+    worker: () => undefined,
+  };
   const app = await buildApp({ services, logger: false });
   await app.ready();
   return {

@@ -8,7 +8,10 @@ export {
 export { defaultMigrationsDir, type Migration, migrate, readMigrations } from './migrate.js';
 export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDatabase } from './open.js';
 export * from './repos/api-keys.js';
+export * from './repos/journeys.js';
 export * from './repos/members.js';
+export * from './repos/segments.js';
 export * from './repos/sessions.js';
+export * from './repos/templates.js';
 export * from './repos/workspaces.js';
 export type * from './schema.js';

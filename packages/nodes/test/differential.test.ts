@@ -46,11 +46,18 @@ async function expectSamePorts(
     const events = typeof node.config.event === 'string' ? [node.config.event] : [];
     const correlate = typeof node.config.correlate === 'string' ? node.config.correlate : undefined;
     for (let run = 0; run < runs; run += 1) {
-      const { facts, describe: show } = generateFacts(random, { conditions: conditionsOf(node), events, correlate, now });
+      const { facts, describe: show } = generateFacts(random, {
+        conditions: conditionsOf(node),
+        events,
+        correlate,
+        now,
+      });
       const expected = await interpretNode(node, facts, now);
       const actual = await evaluateNode(journey, node.id, facts, { now });
       if (actual.port !== expected) {
-        throw new Error(`node ${node.id}: engine took ${actual.port}, reference ${expected}, facts ${show()}`);
+        throw new Error(
+          `node ${node.id}: engine took ${actual.port}, reference ${expected}, facts ${show()}`,
+        );
       }
       compared += 1;
     }
@@ -79,12 +86,22 @@ describe('compiled rules agree with the reference interpreter', () => {
             config: { branches: ['a', 'b', 'c'].map((port) => ({ port, conditions: group(random, 3) })) },
             position: { x: 0, y: 0 },
           },
-          { id: 'check', type: 'condition', config: { conditions: group(random, 3) }, position: { x: 0, y: 0 } },
+          {
+            id: 'check',
+            type: 'condition',
+            config: { conditions: group(random, 3) },
+            position: { x: 0, y: 0 },
+          },
           { id: 'end', type: 'exit', config: {}, position: { x: 0, y: 0 } },
         ],
         edges: [
           { id: 'e0', source: 'start', sourcePort: 'out', target: 'split' },
-          ...['a', 'b', 'c', 'else'].map((port) => ({ id: `e_${port}`, source: 'split', sourcePort: port, target: 'check' })),
+          ...['a', 'b', 'c', 'else'].map((port) => ({
+            id: `e_${port}`,
+            source: 'split',
+            sourcePort: port,
+            target: 'check',
+          })),
           { id: 'e_yes', source: 'check', sourcePort: 'yes', target: 'end' },
           { id: 'e_no', source: 'check', sourcePort: 'no', target: 'end' },
         ],
@@ -106,7 +123,9 @@ describe('compiled rules agree with the reference interpreter', () => {
       generateFacts(random, { conditions: conditionsOf(node), events: [], now, delay }),
     );
     const expected = await Promise.all(cases.map(({ facts }) => interpretNode(node, facts, now)));
-    const actual = await Promise.all(cases.map(({ facts }) => evaluateNode(journey, node.id, facts, { now })));
+    const actual = await Promise.all(
+      cases.map(({ facts }) => evaluateNode(journey, node.id, facts, { now })),
+    );
     expect(actual.map((decision) => decision.port)).toEqual(expected);
     expect(new Set(expected).size).toBeGreaterThan(2);
   });

@@ -106,7 +106,10 @@ export function generateFacts(
     eventCount: async (params) => Number(await lookup('eventCount', params, 0)),
     lastEvent: (params) => lookup('lastEvent', params, null),
   };
-  return { facts, describe: () => JSON.stringify({ event, profile, journey, bucket, dynamic: [...dynamic] }) };
+  return {
+    facts,
+    describe: () => JSON.stringify({ event, profile, journey, bucket, dynamic: [...dynamic] }),
+  };
 }
 
 function key(leaf: ConditionLeaf): string {

@@ -12,7 +12,13 @@ export const fixtureNames: readonly string[] = readdirSync(directory)
 /** A fresh copy each call, so a test can break it freely. */
 export function loadFixture(name: string): {
   schemaVersion: number;
-  nodes: { id: string; type: string; typeVersion?: number; config: Record<string, unknown>; position: { x: number; y: number } }[];
+  nodes: {
+    id: string;
+    type: string;
+    typeVersion?: number;
+    config: Record<string, unknown>;
+    position: { x: number; y: number };
+  }[];
   edges: { id: string; source: string; sourcePort: string; target: string }[];
   settings: Record<string, unknown>;
 } {

@@ -17,7 +17,11 @@ interface GraphNode {
  * What a branching node of the *graph* means, written straight from DESIGN.md without the
  * compiler or json-rules-engine: the oracle for the differential test.
  */
-export async function interpretNode(node: GraphNode, facts: JourneyFacts, now: number): Promise<string | null> {
+export async function interpretNode(
+  node: GraphNode,
+  facts: JourneyFacts,
+  now: number,
+): Promise<string | null> {
   switch (node.type) {
     case 'trigger.event': {
       const config = triggerEventConfigSchema.parse(node.config);
@@ -61,4 +65,10 @@ export async function interpretNode(node: GraphNode, facts: JourneyFacts, now: n
 }
 
 /** Node types whose port is decided by rules, i.e. those the differential test compares. */
-export const branchingTypes = new Set(['trigger.event', 'condition', 'split.audience', 'split.random', 'wait.event']);
+export const branchingTypes = new Set([
+  'trigger.event',
+  'condition',
+  'split.audience',
+  'split.random',
+  'wait.event',
+]);

@@ -55,9 +55,9 @@ export function checkEdges(
       });
       continue;
     }
-    // Without a valid config the ports are unknown; the config error is already reported.
-    if (!source.instance) continue;
-    if (!source.instance.ports.includes(edge.sourcePort)) {
+    // Without a valid config the ports are unknown (its config error is reported); the edge
+    // is still wired so that the nodes after it do not also show up as unreachable.
+    if (source.instance && !source.instance.ports.includes(edge.sourcePort)) {
       const ports = source.instance.ports.join(', ') || 'none';
       errors.push({
         nodeId: edge.source,

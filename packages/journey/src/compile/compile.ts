@@ -18,7 +18,7 @@ export type CompileResult =
   | { readonly ok: false; readonly errors: readonly JourneyError[] };
 
 // Settings are parsed on their own so that a bad setting and a bad node are both reported.
-const documentSchema = journeyGraphSchema.extend({ settings: z.unknown() });
+const documentSchema = journeyGraphSchema.extend({ settings: z.unknown().optional() });
 
 function documentErrors(issues: readonly z.core.$ZodIssue[], nodes: unknown): JourneyError[] {
   return formatIssues(issues).map((issue) => {

@@ -1,0 +1,44 @@
+import { CURRENT_SCHEMA_VERSION, journeyErrorCodes } from '@touchline/journey';
+import { z } from 'zod';
+
+export const journeyStatus = z.enum(['draft', 'live', 'paused', 'archived']);
+
+export const journeyErrorSchema = z.object({
+  nodeId: z.string().nullable(),
+  port: z.string().optional(),
+  path: z.string().optional(),
+  code: z.enum(journeyErrorCodes),
+  message: z.string(),
+});
+
+export const summaryBody = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  status: journeyStatus,
+  liveVersion: z.number().int().nullable(),
+  updatedAt: z.string(),
+});
+
+export const journeyBody = summaryBody.extend({
+  graph: z.unknown(),
+  createdAt: z.string(),
+  validation: z.object({ ok: z.boolean(), errors: z.array(journeyErrorSchema) }).optional(),
+});
+
+export const versionBody = z.object({
+  version: z.number().int(),
+  publishedAt: z.string(),
+  publishedBy: z.string().nullable(),
+});
+
+export const listQuery = z.object({
+  status: journeyStatus.optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/** What a new journey starts as: no nodes yet, never re-entered. */
+export function emptyJourneyGraph() {
+  return { schemaVersion: CURRENT_SCHEMA_VERSION, nodes: [], edges: [], settings: { reentry: 'never' } };
+}

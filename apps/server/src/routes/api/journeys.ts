@@ -1,0 +1,356 @@
+import {
+  type Db,
+  deleteJourney,
+  findJourney,
+  findJourneyForUpdate,
+  findJourneyVersion,
+  insertJourney,
+  insertJourneyVersion,
+  type Journey,
+  latestJourneyVersion,
+  listJourneys,
+  listJourneyVersions,
+  referenceIds,
+  setJourneyStatus,
+  updateJourneyDraft,
+} from '@touchline/db';
+import { type CompileResult, compile, type NodeTypeRegistry } from '@touchline/journey';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, notFound } from '../../errors.js';
+import { requirePrincipal } from '../../plugins/auth.js';
+import type { Services } from '../../services.js';
+import {
+  emptyJourneyGraph,
+  journeyBody,
+  journeyErrorSchema,
+  journeyStatus,
+  listQuery,
+  summaryBody,
+  versionBody,
+} from './journey-schemas.js';
+
+const idParams = z.object({ id: z.uuid({ error: 'must be a journey id (a UUID)' }) });
+// Drafts are stored as given, even when invalid; the document only has to be a JSON object.
+const draftGraph = z.record(z.string(), z.unknown());
+
+function memberOf(principal: ReturnType<typeof requirePrincipal>): string | null {
+  return principal.kind === 'member' ? principal.memberId : null;
+}
+
+async function compileFor(db: Db, registry: NodeTypeRegistry, workspaceId: string, graph: unknown) {
+  return compile(graph, registry, await referenceIds(db, workspaceId));
+}
+
+function toBody(journey: Journey, validation?: CompileResult) {
+  return {
+    id: journey.id,
+    name: journey.name,
+    status: journey.status,
+    liveVersion: journey.live_version,
+    graph: journey.draft,
+    createdAt: journey.created_at.toISOString(),
+    updatedAt: journey.updated_at.toISOString(),
+    ...(validation
+      ? {
+          validation: validation.ok
+            ? { ok: true, errors: [] }
+            : { ok: false, errors: [...validation.errors] },
+        }
+      : {}),
+  };
+}
+
+function toSummary(journey: Journey) {
+  return {
+    id: journey.id,
+    name: journey.name,
+    status: journey.status,
+    liveVersion: journey.live_version,
+    updatedAt: journey.updated_at.toISOString(),
+  };
+}
+
+/** Journeys: drafts saved as drawn, validated by the compiler, published as immutable versions. */
+export async function journeyRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db, registry } = services;
+  const tags = ['journeys'];
+
+  r.get(
+    '/node-types',
+    {
+      schema: {
+        tags: ['node types'],
+        summary: 'The node-type registry: labels, ports and config JSON Schemas',
+        response: { 200: z.object({ nodeTypes: z.array(z.record(z.string(), z.unknown())) }) },
+      },
+    },
+    async () => ({ nodeTypes: registry.describe() as unknown as Array<Record<string, unknown>> }),
+  );
+
+  r.post(
+    '/journeys/validate',
+    {
+      schema: {
+        tags,
+        summary: 'Validate and compile a journey graph without saving it',
+        body: z.object({ graph: z.unknown() }),
+        response: {
+          200: z.object({ compiled: z.record(z.string(), z.unknown()) }),
+          422: z.object({ errors: z.array(journeyErrorSchema) }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await compileFor(
+        db,
+        registry,
+        requirePrincipal(request).workspaceId,
+        request.body.graph,
+      );
+      if (!result.ok) return reply.status(422).send({ errors: [...result.errors] });
+      return { compiled: result.compiled as unknown as Record<string, unknown> };
+    },
+  );
+
+  r.get(
+    '/journeys',
+    {
+      schema: {
+        tags,
+        summary: 'List journeys',
+        querystring: listQuery,
+        response: { 200: z.object({ journeys: z.array(summaryBody) }) },
+      },
+    },
+    async (request) => {
+      const { status, q, limit, offset } = request.query;
+      const journeys = await listJourneys(db, requirePrincipal(request).workspaceId, {
+        ...(status ? { status } : {}),
+        ...(q ? { search: q } : {}),
+        limit,
+        offset,
+      });
+      return { journeys: journeys.map(toSummary) };
+    },
+  );
+
+  r.post(
+    '/journeys',
+    {
+      schema: {
+        tags,
+        summary: 'Create a journey (a draft)',
+        body: z.object({
+          name: z.string().trim().min(1, { error: 'is required' }).max(200),
+          graph: draftGraph.optional(),
+        }),
+        response: { 201: journeyBody },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const graph = request.body.graph ?? emptyJourneyGraph();
+      const journey = await insertJourney(db, {
+        workspaceId: principal.workspaceId,
+        name: request.body.name,
+        draft: graph,
+        memberId: memberOf(principal),
+      });
+      return reply
+        .status(201)
+        .send(toBody(journey, await compileFor(db, registry, principal.workspaceId, graph)));
+    },
+  );
+
+  r.get(
+    '/journeys/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A journey with its draft and the draft’s validation',
+        params: idParams,
+        response: { 200: journeyBody },
+      },
+    },
+    async (request) => {
+      const workspaceId = requirePrincipal(request).workspaceId;
+      const journey = await findJourney(db, workspaceId, request.params.id);
+      if (!journey) throw notFound(`journey ${request.params.id} not found`);
+      return toBody(journey, await compileFor(db, registry, workspaceId, journey.draft));
+    },
+  );
+
+  r.put(
+    '/journeys/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Save the draft (as drawn, even when invalid) and/or rename',
+        params: idParams,
+        body: z
+          .object({
+            name: z.string().trim().min(1, { error: 'must not be empty' }).max(200).optional(),
+            graph: draftGraph.optional(),
+          })
+          .refine((b) => b.name !== undefined || b.graph !== undefined, {
+            error: 'send a name, a graph, or both',
+          }),
+        response: { 200: journeyBody },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const { name, graph } = request.body;
+      const journey = await updateJourneyDraft(db, principal.workspaceId, request.params.id, {
+        ...(name !== undefined ? { name } : {}),
+        ...(graph !== undefined ? { draft: graph } : {}),
+        memberId: memberOf(principal),
+      });
+      if (!journey) throw notFound(`journey ${request.params.id} not found`);
+      return toBody(journey, await compileFor(db, registry, principal.workspaceId, journey.draft));
+    },
+  );
+
+  r.delete(
+    '/journeys/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a never-published journey; archive a published one (its history stays)',
+        params: idParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const workspaceId = requirePrincipal(request).workspaceId;
+      const journey = await findJourney(db, workspaceId, request.params.id);
+      if (!journey) throw notFound(`journey ${request.params.id} not found`);
+      if (journey.live_version === null) await deleteJourney(db, workspaceId, journey.id);
+      else await setJourneyStatus(db, workspaceId, journey.id, 'archived');
+      return reply.status(204).send(null);
+    },
+  );
+
+  r.post(
+    '/journeys/:id/publish',
+    {
+      schema: {
+        tags,
+        summary: 'Publish the draft as a new immutable version (422 with the errors when invalid)',
+        params: idParams,
+        response: {
+          200: z.object({ journey: summaryBody, version: z.number().int() }),
+          422: z.object({ errors: z.array(journeyErrorSchema) }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const result = await db.transaction().execute(async (trx) => {
+        const journey = await findJourneyForUpdate(trx, principal.workspaceId, request.params.id);
+        if (!journey) throw notFound(`journey ${request.params.id} not found`);
+        if (journey.status === 'archived')
+          throw new AppError('conflict', 'an archived journey cannot be published');
+        const compiled = compile(journey.draft, registry, await referenceIds(trx, principal.workspaceId));
+        if (!compiled.ok) return { ok: false as const, errors: compiled.errors };
+        const version = (await latestJourneyVersion(trx, principal.workspaceId, journey.id)) + 1;
+        await insertJourneyVersion(trx, {
+          workspaceId: principal.workspaceId,
+          journeyId: journey.id,
+          version,
+          graph: journey.draft,
+          compiled: compiled.compiled,
+          memberId: memberOf(principal),
+        });
+        const live = await setJourneyStatus(trx, principal.workspaceId, journey.id, 'live', version);
+        return { ok: true as const, journey: live ?? journey, version };
+      });
+      if (!result.ok) return reply.status(422).send({ errors: [...result.errors] });
+      return { journey: toSummary(result.journey), version: result.version };
+    },
+  );
+
+  for (const [action, from, to] of [
+    ['pause', 'live', 'paused'],
+    ['resume', 'paused', 'live'],
+  ] as const) {
+    r.post(
+      `/journeys/:id/${action}`,
+      {
+        schema: {
+          tags,
+          summary: `${action[0]?.toUpperCase()}${action.slice(1)} a journey`,
+          params: idParams,
+          response: { 200: summaryBody },
+        },
+      },
+      async (request) => {
+        const workspaceId = requirePrincipal(request).workspaceId;
+        const journey = await findJourney(db, workspaceId, request.params.id);
+        if (!journey) throw notFound(`journey ${request.params.id} not found`);
+        if (journey.status !== from) {
+          throw new AppError(
+            'conflict',
+            `only a ${from} journey can be ${action}d; this one is ${journey.status}`,
+          );
+        }
+        const updated = await setJourneyStatus(db, workspaceId, journey.id, to);
+        return toSummary(updated ?? journey);
+      },
+    );
+  }
+
+  r.get(
+    '/journeys/:id/versions',
+    {
+      schema: {
+        tags,
+        summary: 'Published versions, newest first',
+        params: idParams,
+        response: { 200: z.object({ versions: z.array(versionBody) }) },
+      },
+    },
+    async (request) => {
+      const workspaceId = requirePrincipal(request).workspaceId;
+      const journey = await findJourney(db, workspaceId, request.params.id);
+      if (!journey) throw notFound(`journey ${request.params.id} not found`);
+      const versions = await listJourneyVersions(db, workspaceId, journey.id);
+      return {
+        versions: versions.map((v) => ({
+          version: v.version,
+          publishedAt: v.published_at.toISOString(),
+          publishedBy: v.published_by,
+        })),
+      };
+    },
+  );
+
+  r.get(
+    '/journeys/:id/versions/:version',
+    {
+      schema: {
+        tags,
+        summary: 'One published version: its graph and compiled rules',
+        params: idParams.extend({
+          version: z.coerce.number().int().min(1, { error: 'must be a version number (1 or more)' }),
+        }),
+        response: { 200: versionBody.extend({ graph: z.unknown(), compiled: z.unknown() }) },
+      },
+    },
+    async (request) => {
+      const workspaceId = requirePrincipal(request).workspaceId;
+      const version = await findJourneyVersion(db, workspaceId, request.params.id, request.params.version);
+      if (!version) throw notFound(`journey ${request.params.id} has no version ${request.params.version}`);
+      return {
+        version: version.version,
+        publishedAt: version.published_at.toISOString(),
+        publishedBy: version.published_by,
+        graph: version.graph,
+        compiled: version.compiled,
+      };
+    },
+  );
+}

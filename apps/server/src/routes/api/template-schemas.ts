@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const name = z.string().trim().min(1, { error: 'is required' }).max(200);
+const liquid = (max: number) => z.string().max(max);
+
+/**
+ * Template content per channel. MJML and Liquid are stored as written here; compiling and
+ * validating them on save belongs to the messages work (issue 6).
+ */
+export const templateContent = z.discriminatedUnion('channel', [
+  z.object({
+    channel: z.literal('email'),
+    subject: liquid(998).min(1, { error: 'is required' }),
+    preheader: liquid(500).optional(),
+    mjml: liquid(500_000).min(1, { error: 'is required' }),
+    text: liquid(500_000).optional(),
+  }),
+  z.object({ channel: z.literal('sms'), text: liquid(1600).min(1, { error: 'is required' }) }),
+  z.object({
+    channel: z.literal('push'),
+    title: liquid(200).min(1, { error: 'is required' }),
+    body: liquid(2000),
+    deepLink: z.string().max(2000).optional(),
+    image: z.string().max(2000).optional(),
+  }),
+  z.object({
+    channel: z.literal('whatsapp'),
+    templateName: z.string().min(1, { error: 'is required' }).max(512),
+    language: z.string().max(20).optional(),
+    parameters: z.array(liquid(1024)).max(20).optional(),
+  }),
+  z.object({
+    channel: z.literal('inapp'),
+    title: liquid(200).optional(),
+    body: liquid(5000).min(1, { error: 'is required' }),
+  }),
+  z.object({
+    channel: z.literal('webhook'),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    url: z.string().min(1, { error: 'is required' }).max(2000),
+    headers: z.record(z.string(), z.string()).optional(),
+    body: liquid(100_000).optional(),
+  }),
+]);
+
+export const createTemplateBody = z.intersection(z.object({ name }), templateContent);
+export const updateTemplateBody = z.intersection(z.object({ name: name.optional() }), templateContent);
+
+export const templateResponse = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  channel: z.string(),
+  version: z.number().int(),
+  content: z.record(z.string(), z.unknown()),
+  updatedAt: z.string(),
+});

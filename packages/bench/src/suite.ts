@@ -1,0 +1,16 @@
+/** One line of the results table. */
+export interface BenchRow {
+  readonly suite: string;
+  readonly case: string;
+  readonly medianMs: number;
+  readonly p95Ms: number;
+  readonly runs: number;
+  /** Free text: the target, the ratio to the baseline. */
+  readonly note: string;
+}
+
+/** A benchmark suite: `src/suites/<name>.ts` exports one as `suite`. */
+export interface BenchSuite {
+  readonly name: string;
+  run(): BenchRow[] | Promise<BenchRow[]>;
+}

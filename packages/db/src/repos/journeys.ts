@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../connection.js';
+import type { Journey, JourneyStatus, JourneyVersion } from '../schema.js';
+
+export interface JourneyListFilter {
+  status?: JourneyStatus;
+  /** Case-insensitive substring of the name. */
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listJourneys(
+  db: DbOrTrx,
+  workspaceId: string,
+  filter: JourneyListFilter,
+): Promise<Journey[]> {
+  let query = db.selectFrom('journeys').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  else query = query.where('status', '!=', 'archived');
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where('name', 'ilike', pattern);
+  }
+  return query
+    .orderBy('updated_at', 'desc')
+    .orderBy('id')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
+}
+
+export async function findJourney(
+  db: DbOrTrx,
+  workspaceId: string,
+  id: string,
+): Promise<Journey | undefined> {
+  return db
+    .selectFrom('journeys')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Locks the journey row for the rest of the transaction (publishing takes the next version). */
+export async function findJourneyForUpdate(
+  db: DbOrTrx,
+  workspaceId: string,
+  id: string,
+): Promise<Journey | undefined> {
+  return db
+    .selectFrom('journeys')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function insertJourney(
+  db: DbOrTrx,
+  journey: { workspaceId: string; name: string; draft: unknown; memberId: string | null },
+): Promise<Journey> {
+  return db
+    .insertInto('journeys')
+    .values({
+      workspace_id: journey.workspaceId,
+      name: journey.name,
+      draft: JSON.stringify(journey.draft),
+      created_by: journey.memberId,
+      updated_by: journey.memberId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function updateJourneyDraft(
+  db: DbOrTrx,
+  workspaceId: string,
+  id: string,
+  changes: { name?: string; draft?: unknown; memberId: string | null },
+): Promise<Journey | undefined> {
+  return db
+    .updateTable('journeys')
+    .set({
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.draft !== undefined ? { draft: JSON.stringify(changes.draft) } : {}),
+      updated_by: changes.memberId,
+      updated_at: sql`now()`,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function setJourneyStatus(
+  db: DbOrTrx,
+  workspaceId: string,
+  id: string,
+  status: JourneyStatus,
+  liveVersion?: number,
+): Promise<Journey | undefined> {
+  return db
+    .updateTable('journeys')
+    .set({
+      status,
+      ...(liveVersion !== undefined ? { live_version: liveVersion } : {}),
+      updated_at: sql`now()`,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteJourney(db: DbOrTrx, workspaceId: string, id: string): Promise<void> {
+  await db.deleteFrom('journeys').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+export async function latestJourneyVersion(
+  db: DbOrTrx,
+  workspaceId: string,
+  journeyId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('journey_versions')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+export async function insertJourneyVersion(
+  db: DbOrTrx,
+  version: {
+    workspaceId: string;
+    journeyId: string;
+    version: number;
+    graph: unknown;
+    compiled: unknown;
+    memberId: string | null;
+  },
+): Promise<JourneyVersion> {
+  return db
+    .insertInto('journey_versions')
+    .values({
+      workspace_id: version.workspaceId,
+      journey_id: version.journeyId,
+      version: version.version,
+      graph: JSON.stringify(version.graph),
+      compiled: JSON.stringify(version.compiled),
+      published_by: version.memberId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function listJourneyVersions(
+  db: DbOrTrx,
+  workspaceId: string,
+  journeyId: string,
+): Promise<Array<Pick<JourneyVersion, 'version' | 'published_at' | 'published_by'>>> {
+  return db
+    .selectFrom('journey_versions')
+    .select(['version', 'published_at', 'published_by'])
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .orderBy('version', 'desc')
+    .execute();
+}
+
+export async function findJourneyVersion(
+  db: DbOrTrx,
+  workspaceId: string,
+  journeyId: string,
+  version: number,
+): Promise<JourneyVersion | undefined> {
+  return db
+    .selectFrom('journey_versions')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('journey_id', '=', journeyId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+}
+
+/** Ids of the workspace's templates and segments, for the compiler's reference checks. */
+export async function referenceIds(
+  db: DbOrTrx,
+  workspaceId: string,
+): Promise<{ templates: Set<string>; segments: Set<string> }> {
+  const [templates, segments] = await Promise.all([
+    db.selectFrom('templates').select('id').where('workspace_id', '=', workspaceId).execute(),
+    db.selectFrom('segments').select('id').where('workspace_id', '=', workspaceId).execute(),
+  ]);
+  return { templates: new Set(templates.map((t) => t.id)), segments: new Set(segments.map((s) => s.id)) };
+}

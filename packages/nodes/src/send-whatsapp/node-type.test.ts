@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { bind, problems, recordingContext } from '../../test/node-kit.js';
+import { sendWhatsappNodeType } from './node-type.js';
+
+describe('send.whatsapp', () => {
+  it('sends a template, leaving by out or suppressed', () => {
+    const instance = bind(sendWhatsappNodeType, { templateId: 'tpl_1' });
+    expect(instance.ports).toEqual(['out', 'suppressed']);
+    expect(instance.compile(recordingContext().ctx)).toEqual({ defaultPort: 'out' });
+  });
+
+  it('requires a template', () => {
+    expect(problems(sendWhatsappNodeType, { templateId: '' })).toEqual(['templateId: choose a template']);
+  });
+});
