@@ -43,7 +43,10 @@ describe('journeys API', () => {
         'tpl_winback_we_miss_you',
         { channel: 'email', subject: 'We miss you', mjml: '<mjml><mj-body></mj-body></mjml>' },
       ],
-      ['tpl_winback_15_off', { channel: 'email', subject: 'Come back', mjml: '<mjml><mj-body></mj-body></mjml>' }],
+      [
+        'tpl_winback_15_off',
+        { channel: 'email', subject: 'Come back', mjml: '<mjml><mj-body></mj-body></mjml>' },
+      ],
       [
         'tpl_winback_last_chance',
         { channel: 'email', subject: 'Last call', mjml: '<mjml><mj-body></mj-body></mjml>' },

@@ -25,7 +25,6 @@ import {
   emptyJourneyGraph,
   journeyBody,
   journeyErrorSchema,
-  journeyStatus,
   listQuery,
   summaryBody,
   versionBody,
