@@ -213,3 +213,24 @@ describe('broken journeys are refused with errors naming the node and port', () 
     ]);
   });
 });
+
+describe('settings references', () => {
+  it('an unknown segment in the goal conditions is reported on the setting', () => {
+    const graph = cart((g) => {
+      g.settings.goal = {
+        event: 'order_completed',
+        within: 'P3D',
+        conditions: {
+          all: [{ fact: 'inSegment', params: { segmentId: 'seg_gone' }, operator: 'equal', value: true }],
+        },
+      };
+    });
+    expect(errorsOf(graph)).toEqual([
+      expect.objectContaining({
+        nodeId: null,
+        path: 'settings.goal.conditions.all.0.params.segmentId',
+        code: 'unknown_segment',
+      }),
+    ]);
+  });
+});

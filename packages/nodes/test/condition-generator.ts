@@ -46,7 +46,7 @@ const leafMakers: readonly ((random: () => number) => ConditionLeaf)[] = [
     operator: pick(r, ['greaterThan', 'lessThanInclusive'] as const),
     value: 50,
   }),
-  (r) => ({
+  () => ({
     fact: 'event',
     path: 'properties.sku',
     operator: 'equal',

@@ -1,4 +1,10 @@
-import { type CompileOptions, type ConditionGroup, compile, evaluateNode } from '@touchline/journey';
+import {
+  type CompileOptions,
+  type ConditionGroup,
+  compile,
+  conditionGroupSchema,
+  evaluateNode,
+} from '@touchline/journey';
 import { describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '../src/index.js';
 import { group } from './condition-generator.js';
@@ -20,9 +26,10 @@ interface GraphNode {
 function conditionsOf(node: GraphNode): ConditionGroup[] {
   const found: ConditionGroup[] = [];
   const config = node.config;
-  if (config.conditions) found.push(config.conditions as ConditionGroup);
+  if (config.conditions) found.push(conditionGroupSchema.parse(config.conditions));
   if (Array.isArray(config.branches)) {
-    for (const branch of config.branches) if (branch.conditions) found.push(branch.conditions);
+    for (const branch of config.branches)
+      if (branch.conditions) found.push(conditionGroupSchema.parse(branch.conditions));
   }
   return found;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { ConditionGroup } from '../conditions/schema.js';
+import { forEachLeaf } from '../conditions/walk.js';
 import type { JourneyError } from '../errors.js';
 import { describeIssue, formatIssues } from '../graph/format-issues.js';
 import { journeyGraphSchema } from '../graph/journey-graph.js';
@@ -31,6 +33,23 @@ function documentErrors(issues: readonly z.core.$ZodIssue[], nodes: unknown): Jo
       code: 'invalid_document',
       message: describeIssue(issue),
     };
+  });
+}
+
+function checkGoalSegments(
+  conditions: ConditionGroup,
+  segments: ReadonlySet<string>,
+  errors: JourneyError[],
+) {
+  forEachLeaf(conditions, 'settings.goal.conditions', (leaf, path) => {
+    if (leaf.fact === 'inSegment' && !segments.has(leaf.params.segmentId)) {
+      errors.push({
+        nodeId: null,
+        path: `${path}.params.segmentId`,
+        code: 'unknown_segment',
+        message: `${path}.params.segmentId: no segment with id "${leaf.params.segmentId}"`,
+      });
+    }
   });
 }
 
@@ -73,6 +92,8 @@ export function compile(
       });
     }
   }
+  const goalConditions = settings.success ? settings.data.goal?.conditions : undefined;
+  if (goalConditions && options.segments) checkGoalSegments(goalConditions, options.segments, errors);
   const nodes = instantiateNodes(document.nodes, registry, errors);
   const wiring = checkEdges(document.edges, nodes, errors);
   checkDanglingPorts(nodes, wiring, errors);
