@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { NodeTypeRegistry } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import type { FastifyInstance } from 'fastify';
@@ -25,7 +26,10 @@ export interface TestApp {
 }
 
 /** The HTTP app over a fresh database of its own, with known credentials; driven by inject(). */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  registry: NodeTypeRegistry = createBuiltinRegistry(),
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const editorDir = mkdtempSync(path.join(tmpdir(), 'touchline-editor-'));
   mkdirSync(path.join(editorDir, 'assets'));
@@ -49,7 +53,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     config,
     db: database.db,
     keys: new KeyResolver(database.db),
-    registry: createBuiltinRegistry(),
+    registry,
     worker: () => undefined,
   };
   const app = await buildApp({ services, logger: false });

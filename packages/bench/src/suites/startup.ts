@@ -1,0 +1,165 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedPostgres } from '@touchline/db';
+import type { BenchRow, BenchSuite } from '../suite.js';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const RUNS = 5;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function untilHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the process exited with ${child.exitCode}`);
+    const ok = await fetch(url).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${url} was not healthy within ${timeoutMs} ms`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    // Like Ctrl-C in a terminal: the signal goes to the whole process group (pnpm and the server
+    // it started); the server stops its embedded PostgreSQL.
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+  });
+}
+
+/** Milliseconds from spawning `command` until /health answers 200. */
+async function timeToHealthy(command: string[], dataDir: string): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(command[0] ?? 'node', command.slice(1), {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TOUCHLINE_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      TURBO_TELEMETRY_DISABLED: '1',
+    },
+    stdio: 'ignore',
+    detached: true,
+  });
+  try {
+    await untilHealthy(`http://127.0.0.1:${port}/health`, child);
+    return performance.now() - started;
+  } finally {
+    await stop(child);
+  }
+}
+
+function summarise(samples: number[]): { medianMs: number; p95Ms: number; runs: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (f: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(f * sorted.length) - 1))] ?? Number.NaN;
+  return { medianMs: at(0.5), p95Ms: at(0.95), runs: sorted.length };
+}
+
+function tempDataDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'touchline-bench-'));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/**
+ * Start-up time (target ≤ 10 s from `pnpm start` to a healthy /health on an installed checkout),
+ * beside its floor measured in the same run: the embedded PostgreSQL alone starting on the same
+ * kind of cluster.
+ */
+export const suite: BenchSuite = {
+  name: 'startup',
+  async run() {
+    execFileSync(
+      'pnpm',
+      ['turbo', 'run', 'build', '--filter=@touchline/server...', '--output-logs=errors-only'],
+      {
+        cwd: root,
+        stdio: 'ignore',
+        env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+      },
+    );
+    const server = ['node', 'apps/server/dist/main.js'];
+    const pnpmStart = ['pnpm', 'start'];
+    const samples = {
+      pgFresh: [] as number[],
+      pgWarm: [] as number[],
+      fresh: [] as number[],
+      warm: [] as number[],
+      pnpm: [] as number[],
+    };
+    for (let run = 0; run < RUNS; run += 1) {
+      const pgDir = tempDataDir();
+      let started = performance.now();
+      let pg = await startEmbeddedPostgres({ dataDir: pgDir });
+      samples.pgFresh.push(performance.now() - started);
+      await pg.stop();
+      started = performance.now();
+      pg = await startEmbeddedPostgres({ dataDir: pgDir });
+      samples.pgWarm.push(performance.now() - started);
+      await pg.stop();
+      rmSync(pgDir, { recursive: true, force: true });
+
+      const dataDir = tempDataDir();
+      samples.fresh.push(await timeToHealthy(server, dataDir));
+      samples.warm.push(await timeToHealthy(server, dataDir));
+      samples.pnpm.push(await timeToHealthy(pnpmStart, dataDir));
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    const pgFresh = summarise(samples.pgFresh);
+    const pgWarm = summarise(samples.pgWarm);
+    const fresh = summarise(samples.fresh);
+    const warm = summarise(samples.warm);
+    const pnpm = summarise(samples.pnpm);
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}× the reference`;
+    return [
+      {
+        suite: 'startup',
+        case: 'reference: embedded PostgreSQL, new cluster (initdb + start)',
+        ...pgFresh,
+        note: '',
+      },
+      { suite: 'startup', case: 'reference: embedded PostgreSQL, existing cluster', ...pgWarm, note: '' },
+      {
+        suite: 'startup',
+        case: 'server to /health 200, empty data dir',
+        ...fresh,
+        note: ratio(fresh.medianMs, pgFresh.medianMs),
+      },
+      {
+        suite: 'startup',
+        case: 'server to /health 200, existing data',
+        ...warm,
+        note: ratio(warm.medianMs, pgWarm.medianMs),
+      },
+      {
+        suite: 'startup',
+        case: '`pnpm start` to /health 200 (installed, built)',
+        ...pnpm,
+        note: 'target ≤ 10,000 ms',
+      },
+    ] satisfies BenchRow[];
+  },
+};
