@@ -42,6 +42,16 @@ describe('app', () => {
     ]);
   });
 
+  it('says a missing field is required, naming it', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email: 'a@b.co' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toBe('body.password: is required');
+  });
+
   it('answers malformed JSON with a 400 rather than a crash', async () => {
     const response = await t.app.inject({
       method: 'POST',

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { adminHook, writeKeyHook } from './plugins/auth.js';
 import { registerEditor } from './plugins/editor.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -12,6 +13,12 @@ import { sessionRoutes } from './routes/api/session.js';
 import { templateRoutes } from './routes/api/templates.js';
 import { healthRoutes } from './routes/health.js';
 import type { Services } from './services.js';
+
+// A missing field reads "body.name: is required" rather than zod's "expected string, received undefined".
+z.config({
+  customError: (issue) =>
+    issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined,
+});
 
 export interface BuildAppOptions {
   services: Services;
