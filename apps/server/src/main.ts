@@ -1,4 +1,5 @@
 // `pnpm start`: the whole of Touchline in one process.
+import { stopOnSignals } from '@touchline/worker';
 import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { startServer } from './server.js';
@@ -21,22 +22,4 @@ const server = await startServer(config, { logger }).catch((error: unknown) => {
   process.exit(1);
 });
 
-let shuttingDown = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => {
-      logger.error('shutdown timed out; exiting');
-      process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS).unref();
-    server.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(() => server.stop(), logger, SHUTDOWN_TIMEOUT_MS);

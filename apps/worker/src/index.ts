@@ -1,3 +1,4 @@
+export { stopOnSignals } from './shutdown.js';
 export { defineTask, type TaskContext, type TouchlineTask } from './task.js';
 export { builtinTasks } from './tasks/index.js';
 export { startWorker, type TouchlineWorker, type WorkerOptions } from './worker.js';

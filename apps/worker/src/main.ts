@@ -3,6 +3,7 @@
 // TOUCHLINE_DATA_DIR (attaching to it when the server already runs it).
 import { openDatabase, resolveDataDir } from '@touchline/db';
 import { pino } from 'pino';
+import { stopOnSignals } from './shutdown.js';
 import { startWorker } from './worker.js';
 
 const logger = pino({ name: 'touchline-worker', level: process.env.LOG_LEVEL ?? 'info' });
@@ -20,17 +21,7 @@ const worker = await startWorker({
 });
 logger.info('worker started');
 
-let shuttingDown = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    logger.info({ signal }, 'stopping worker');
-    const timer = setTimeout(() => process.exit(1), 30_000);
-    timer.unref();
-    void worker
-      .stop()
-      .then(() => database.close())
-      .then(() => process.exit(0));
-  });
-}
+stopOnSignals(async () => {
+  await worker.stop();
+  await database.close();
+}, logger);

@@ -4,7 +4,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 // @touchline/testing depends on this package, so its helpers are imported by path, not by name.
-import { createTestDatabase, databaseUrl, type TestDatabase } from '../../testing/src/index.js';
+import {
+  createTestDatabase,
+  databaseUrl,
+  queryRows as query,
+  type TestDatabase,
+} from '../../testing/src/index.js';
 import { migrate, readMigrations } from './migrate.js';
 
 async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
@@ -23,16 +28,6 @@ async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
       await c.end();
     },
   };
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 describe('migrate', () => {

@@ -1,1 +1,1 @@
-export { createTestDatabase, databaseUrl, type TestDatabase } from './test-database.js';
+export { createTestDatabase, databaseUrl, queryRows, type TestDatabase } from './test-database.js';

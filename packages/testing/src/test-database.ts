@@ -51,3 +51,14 @@ async function withServer<T>(serverUrl: string, fn: (client: pg.Client) => Promi
     await client.end();
   }
 }
+
+/** Runs one query on its own connection and returns the rows. */
+export async function queryRows<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}

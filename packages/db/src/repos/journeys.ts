@@ -30,32 +30,19 @@ export async function listJourneys(
     .execute();
 }
 
+/** `forUpdate` locks the row for the rest of the transaction (publishing takes the next version). */
 export async function findJourney(
   db: DbOrTrx,
   workspaceId: string,
   id: string,
+  options: { forUpdate?: boolean } = {},
 ): Promise<Journey | undefined> {
-  return db
+  const query = db
     .selectFrom('journeys')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
-
-/** Locks the journey row for the rest of the transaction (publishing takes the next version). */
-export async function findJourneyForUpdate(
-  db: DbOrTrx,
-  workspaceId: string,
-  id: string,
-): Promise<Journey | undefined> {
-  return db
-    .selectFrom('journeys')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+    .where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export async function insertJourney(

@@ -1,8 +1,8 @@
 import {
   type Db,
+  type DbOrTrx,
   deleteJourney,
   findJourney,
-  findJourneyForUpdate,
   findJourneyVersion,
   insertJourney,
   insertJourneyVersion,
@@ -33,6 +33,17 @@ import {
 const idParams = z.object({ id: z.uuid({ error: 'must be a journey id (a UUID)' }) });
 // Drafts are stored as given, even when invalid; the document only has to be a JSON object.
 const draftGraph = z.record(z.string(), z.unknown());
+
+async function requireJourney(
+  db: DbOrTrx,
+  workspaceId: string,
+  id: string,
+  forUpdate = false,
+): Promise<Journey> {
+  const journey = await findJourney(db, workspaceId, id, { forUpdate });
+  if (!journey) throw notFound(`journey ${id} not found`);
+  return journey;
+}
 
 function memberOf(principal: ReturnType<typeof requirePrincipal>): string | null {
   return principal.kind === 'member' ? principal.memberId : null;
@@ -176,8 +187,7 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
     },
     async (request) => {
       const workspaceId = requirePrincipal(request).workspaceId;
-      const journey = await findJourney(db, workspaceId, request.params.id);
-      if (!journey) throw notFound(`journey ${request.params.id} not found`);
+      const journey = await requireJourney(db, workspaceId, request.params.id);
       return toBody(journey, await compileFor(db, registry, workspaceId, journey.draft));
     },
   );
@@ -225,8 +235,7 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
     },
     async (request, reply) => {
       const workspaceId = requirePrincipal(request).workspaceId;
-      const journey = await findJourney(db, workspaceId, request.params.id);
-      if (!journey) throw notFound(`journey ${request.params.id} not found`);
+      const journey = await requireJourney(db, workspaceId, request.params.id);
       if (journey.live_version === null) await deleteJourney(db, workspaceId, journey.id);
       else await setJourneyStatus(db, workspaceId, journey.id, 'archived');
       return reply.status(204).send(null);
@@ -249,8 +258,7 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
     async (request, reply) => {
       const principal = requirePrincipal(request);
       const result = await db.transaction().execute(async (trx) => {
-        const journey = await findJourneyForUpdate(trx, principal.workspaceId, request.params.id);
-        if (!journey) throw notFound(`journey ${request.params.id} not found`);
+        const journey = await requireJourney(trx, principal.workspaceId, request.params.id, true);
         if (journey.status === 'archived')
           throw new AppError('conflict', 'an archived journey cannot be published');
         const compiled = compile(journey.draft, registry, await referenceIds(trx, principal.workspaceId));
@@ -288,8 +296,7 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
       },
       async (request) => {
         const workspaceId = requirePrincipal(request).workspaceId;
-        const journey = await findJourney(db, workspaceId, request.params.id);
-        if (!journey) throw notFound(`journey ${request.params.id} not found`);
+        const journey = await requireJourney(db, workspaceId, request.params.id);
         if (journey.status !== from) {
           throw new AppError(
             'conflict',
@@ -314,8 +321,7 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
     },
     async (request) => {
       const workspaceId = requirePrincipal(request).workspaceId;
-      const journey = await findJourney(db, workspaceId, request.params.id);
-      if (!journey) throw notFound(`journey ${request.params.id} not found`);
+      const journey = await requireJourney(db, workspaceId, request.params.id);
       const versions = await listJourneyVersions(db, workspaceId, journey.id);
       return {
         versions: versions.map((v) => ({
