@@ -10,7 +10,7 @@ const optional = z
 
 /** Start-up configuration, read from the environment (DESIGN.md lists the variables). */
 export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ error: 'must be a port number (0–65535)' }).int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: optional,
   TOUCHLINE_DATA_DIR: optional,
