@@ -5,6 +5,7 @@ export {
   type EmbeddedPostgresOptions,
   startEmbeddedPostgres,
 } from './embedded/embedded-postgres.js';
+export { freePort } from './embedded/process.js';
 export { defaultMigrationsDir, type Migration, migrate, readMigrations } from './migrate.js';
 export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDatabase } from './open.js';
 export * from './repos/api-keys.js';

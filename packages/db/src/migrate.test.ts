@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 // @touchline/testing depends on this package, so its helpers are imported by path, not by name.
 import {
@@ -15,17 +14,11 @@ import { migrate, readMigrations } from './migrate.js';
 async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const server = inject('pgServerUrl');
   const name = `touchline_empty_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await query(server, `create database ${name}`);
   return {
     url: databaseUrl(server, name),
-    async drop() {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+    drop: async () => {
+      await query(server, `drop database if exists ${name} with (force)`);
     },
   };
 }

@@ -53,12 +53,6 @@ async function withServer<T>(serverUrl: string, fn: (client: pg.Client) => Promi
 }
 
 /** Runs one query on its own connection and returns the rows. */
-export async function queryRows<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
+export function queryRows<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
+  return withServer(url, async (client) => (await client.query<T>(text)).rows);
 }

@@ -10,11 +10,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { locateBinaries, type PostgresBinaries, reachableBinaries, withNativeDir } from './binaries.js';
-import { isAlive, waitForExit } from './process.js';
+import { freePort, isAlive, waitForExit } from './process.js';
 import { type RunAs, resolveRunAs } from './run-as.js';
 
 export interface EmbeddedPostgresOptions {
@@ -280,16 +279,4 @@ async function terminate(pid: number | undefined, timeoutMs: number): Promise<vo
     if (await waitForExit(pid, wait)) return;
   }
   throw new Error(`PostgreSQL (pid ${pid}) did not exit`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
