@@ -65,6 +65,15 @@ export interface ProfilesTable {
   first_seen_at: Timestamp;
   last_seen_at: Timestamp;
   updated_at: Timestamp;
+  orders_count: ColumnType<number, number | undefined, number>;
+  /** numeric: pg returns it as a string to keep every cent. */
+  lifetime_value: ColumnType<string, string | number | undefined, string | number>;
+  last_order_at: NullableTimestamp;
+  rfm_recency: number | null;
+  rfm_frequency: number | null;
+  rfm_monetary: number | null;
+  rfm_computed_at: NullableTimestamp;
+  push_tokens: Json<string[]>;
 }
 
 export interface ProfileIdentitiesTable {
@@ -177,6 +186,59 @@ export interface MessagesTable {
   updated_at: Timestamp;
 }
 
+export interface ProductsTable {
+  workspace_id: string;
+  sku: string;
+  name: string;
+  price: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  currency: string | null;
+  image_url: string | null;
+  url: string | null;
+  category: string | null;
+  stock: number | null;
+  attributes: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ImportKind = 'profiles' | 'events';
+export type ImportStatus = 'running' | 'completed' | 'failed';
+
+export interface ImportsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  kind: ImportKind;
+  status: ColumnType<ImportStatus, ImportStatus | undefined, ImportStatus>;
+  file_name: string | null;
+  bytes_read: ColumnType<string, number | string | undefined, number | string>;
+  rows_read: ColumnType<string, number | string | undefined, number | string>;
+  rows_imported: ColumnType<string, number | string | undefined, number | string>;
+  rows_failed: ColumnType<string, number | string | undefined, number | string>;
+  error: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface ImportErrorsTable {
+  workspace_id: string;
+  import_id: string;
+  line: ColumnType<string, number | string, number | string>;
+  field: string | null;
+  message: string;
+}
+
+export interface IngestRejectionsTable {
+  workspace_id: string;
+  id: Generated<string>;
+  received_at: Timestamp;
+  message_id: string | null;
+  type: string | null;
+  reason: string;
+  payload: string;
+}
+
 export interface MigrationsTable {
   name: string;
   checksum: string;
@@ -199,6 +261,10 @@ export interface Database {
   journey_versions: JourneyVersionsTable;
   enrollments: EnrollmentsTable;
   messages: MessagesTable;
+  products: ProductsTable;
+  imports: ImportsTable;
+  import_errors: ImportErrorsTable;
+  ingest_rejections: IngestRejectionsTable;
   touchline_migrations: MigrationsTable;
 }
 
@@ -208,3 +274,6 @@ export type ApiKey = Selectable<ApiKeysTable>;
 export type Journey = Selectable<JourneysTable>;
 export type NewJourney = Insertable<JourneysTable>;
 export type JourneyVersion = Selectable<JourneyVersionsTable>;
+export type Profile = Selectable<ProfilesTable>;
+export type Product = Selectable<ProductsTable>;
+export type Import = Selectable<ImportsTable>;
