@@ -12,6 +12,7 @@ import { segmentRoutes } from './routes/api/segments.js';
 import { sessionRoutes } from './routes/api/session.js';
 import { templateRoutes } from './routes/api/templates.js';
 import { healthRoutes } from './routes/health.js';
+import { trackingRoutes } from './routes/v1/tracking.js';
 import type { Services } from './services.js';
 
 // A missing field reads "body.name: is required" rather than zod's "expected string, received undefined".
@@ -58,6 +59,7 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', writeKeyHook(services.keys));
+      await trackingRoutes(v1, services);
     },
     { prefix: '/v1' },
   );

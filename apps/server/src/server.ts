@@ -1,4 +1,5 @@
 import { type OpenDatabase, openDatabase } from '@touchline/db';
+import { IngestPipeline } from '@touchline/ingest';
 import type { NodeTypeRegistry } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { startWorker, type TouchlineWorker } from '@touchline/worker';
@@ -44,10 +45,15 @@ export async function startServer(
         concurrency: config.workerConcurrency,
       });
     }
+    const ingest = new IngestPipeline({
+      pool: database.pool,
+      logger: logger.child({ component: 'ingest' }),
+    });
     const services = {
       config,
       db: database.db,
       keys: new KeyResolver(database.db),
+      ingest,
       registry: options.registry ?? createBuiltinRegistry(),
       worker: () => worker,
     };
@@ -62,7 +68,9 @@ export async function startServer(
       url,
       stop() {
         stopping ??= (async () => {
+          // Requests drain first; each waits for its events to commit before it answers.
           await running.close();
+          await ingest.close();
           await worker?.stop();
           await database.close();
         })();

@@ -1,4 +1,5 @@
 import type { Db } from '@touchline/db';
+import type { IngestPipeline } from '@touchline/ingest';
 import type { NodeTypeRegistry } from '@touchline/journey';
 import type { TouchlineWorker } from '@touchline/worker';
 import type { KeyResolver } from './auth/key-resolver.js';
@@ -9,6 +10,8 @@ export interface Services {
   config: Config;
   db: Db;
   keys: KeyResolver;
+  /** The group-commit write path of /v1 and CSV imports. */
+  ingest: IngestPipeline;
   /** Built-in and custom node types; shared by the compiler, runtime and API. */
   registry: NodeTypeRegistry;
   /** The in-process worker, or undefined when workers run as separate processes. */

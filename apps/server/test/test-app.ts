@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { IngestPipeline } from '@touchline/ingest';
 import type { NodeTypeRegistry } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
@@ -9,6 +10,7 @@ import { buildApp } from '../src/app.js';
 import { bootstrap } from '../src/auth/bootstrap.js';
 import { KeyResolver } from '../src/auth/key-resolver.js';
 import { type Config, loadConfig } from '../src/config.js';
+import type { Services } from '../src/services.js';
 
 export const credentials = {
   writeKey: 'tl_write_test_key_0123456789',
@@ -22,6 +24,7 @@ export interface TestApp {
   database: TestDatabase;
   config: Config;
   workspaceId: string;
+  services: Services;
   close(): Promise<void>;
 }
 
@@ -49,10 +52,11 @@ export async function createTestApp(
     ...overrides,
   };
   const { workspace } = await bootstrap(database.db, config);
-  const services = {
+  const services: Services = {
     config,
     db: database.db,
     keys: new KeyResolver(database.db),
+    ingest: new IngestPipeline({ pool: database.pool }),
     registry,
     worker: () => undefined,
   };
@@ -63,8 +67,10 @@ export async function createTestApp(
     database,
     config,
     workspaceId: workspace.id,
+    services,
     async close() {
       await app.close();
+      await services.ingest.close();
       await database.drop();
     },
   };

@@ -36,6 +36,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
         ...(error.issues ? { issues: error.issues } : {}),
       } satisfies ErrorBody);
     }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit ?? 0;
+      return reply.status(413).send({
+        error: 'Payload Too Large',
+        code: 'payload_too_large',
+        message: `body: larger than the limit of ${limit} bytes for this endpoint (after decompression)`,
+      } satisfies ErrorBody);
+    }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.status(status).send({

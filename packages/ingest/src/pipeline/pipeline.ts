@@ -1,0 +1,216 @@
+import type pg from 'pg';
+import { defaultIngestSettings, type IngestSettings, ingestSettingsOf } from '../settings.js';
+import type { IngestEvent } from '../spec/normalize.js';
+import { GroupCommitter, SubmissionFailed } from './group-commit.js';
+import { identityKeysOf, planIdentities } from './identities.js';
+import { aggregateProfileUpdates } from './profile-updates.js';
+import {
+  applyIdentityPlan,
+  applyProfileUpdates,
+  IngestConflict,
+  insertEvents,
+  insertRejections,
+  loadIdentities,
+  type Rejection,
+} from './store.js';
+
+export interface IngestResult {
+  /** Events stored by this call. */
+  accepted: number;
+  /** Events whose messageId was already stored (or repeated within the call): accepted, ignored. */
+  duplicates: number;
+}
+
+export interface PipelineLogger {
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface PipelineOptions {
+  pool: pg.Pool;
+  /** Events per transaction at most; a larger submission is written alone. */
+  maxGroupEvents?: number;
+  /** Transactions written at the same time. */
+  maxInFlight?: number;
+  /** How long workspace settings (order event name…) are cached. */
+  settingsTtlMs?: number;
+  logger?: PipelineLogger;
+}
+
+interface Submission {
+  events: readonly IngestEvent[];
+  rejections: readonly Rejection[];
+}
+
+const retryableCodes = new Set(['40001', '40P01', '23505']);
+const maxAttempts = 6;
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof IngestConflict) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && retryableCodes.has(code);
+}
+
+/**
+ * The write path of ingestion. `ingest()` resolves only after the events are committed: that is
+ * what a 200 from /v1 promises. Concurrent calls share transactions (group commit); within a
+ * transaction: resolve identities (create, link, merge profiles), insert events (a repeated
+ * messageId is skipped), then update each touched profile once with its new traits and
+ * computed traits. A failing group is retried on conflicts, and otherwise split so that one
+ * bad call cannot fail the calls it was grouped with.
+ */
+export class IngestPipeline {
+  readonly #pool: pg.Pool;
+  readonly #committer: GroupCommitter<Submission, IngestResult>;
+  readonly #settings = new Map<string, { settings: IngestSettings; at: number }>();
+  readonly #settingsTtlMs: number;
+  readonly #logger: PipelineLogger | undefined;
+  #closed = false;
+
+  constructor(options: PipelineOptions) {
+    this.#pool = options.pool;
+    this.#settingsTtlMs = options.settingsTtlMs ?? 5_000;
+    this.#logger = options.logger;
+    this.#committer = new GroupCommitter<Submission, IngestResult>({
+      write: (submissions) => this.#writeGroup(submissions),
+      sizeOf: (s) => s.events.length + s.rejections.length,
+      maxGroupSize: options.maxGroupEvents ?? 2_000,
+      maxInFlight: options.maxInFlight ?? 2,
+    });
+  }
+
+  get stats() {
+    return this.#committer.stats;
+  }
+
+  ingest(events: readonly IngestEvent[], rejections: readonly Rejection[] = []): Promise<IngestResult> {
+    if (this.#closed) return Promise.reject(new Error('the ingestion pipeline is closed'));
+    if (events.length === 0 && rejections.length === 0)
+      return Promise.resolve({ accepted: 0, duplicates: 0 });
+    return this.#committer.submit({ events, rejections });
+  }
+
+  /** Workspace settings changed: forget the cached copy. */
+  invalidateSettings(workspaceId: string): void {
+    this.#settings.delete(workspaceId);
+  }
+
+  /** Stops taking calls and waits for the ones accepted to be written. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#committer.drain();
+  }
+
+  async #writeGroup(submissions: readonly Submission[]): Promise<Array<IngestResult | SubmissionFailed>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#transaction(submissions);
+      } catch (error) {
+        if (isRetryable(error) && attempt < maxAttempts) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+          continue;
+        }
+        if (submissions.length > 1) {
+          // Isolate the failure: each call is written on its own, and only the bad one fails.
+          this.#logger?.warn(
+            { err: error, calls: submissions.length },
+            'ingestion group failed; writing its calls one by one',
+          );
+          const results: Array<IngestResult | SubmissionFailed> = [];
+          for (const submission of submissions) results.push(...(await this.#writeGroup([submission])));
+          return results;
+        }
+        this.#logger?.error({ err: error }, 'ingestion call failed');
+        return [new SubmissionFailed(error)];
+      }
+    }
+  }
+
+  async #transaction(submissions: readonly Submission[]): Promise<IngestResult[]> {
+    // One row per (workspace, messageId): a repeat within the group counts as a duplicate.
+    const events: IngestEvent[] = [];
+    const owner: number[] = [];
+    const seen = new Set<string>();
+    const results = submissions.map(() => ({ accepted: 0, duplicates: 0 }));
+    submissions.forEach((submission, s) => {
+      for (const event of submission.events) {
+        const key = `${event.workspaceId}\u0001${event.messageId}`;
+        if (seen.has(key)) {
+          (results[s] as IngestResult).duplicates++;
+          continue;
+        }
+        seen.add(key);
+        events.push(event);
+        owner.push(s);
+      }
+    });
+    const rejections = submissions.flatMap((s) => s.rejections);
+
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      if (events.length > 0) {
+        const settings = await this.#settingsFor(client, events);
+        const known = await loadIdentities(client, identityKeysOf(events));
+        const plan = planIdentities(events, known);
+        await applyIdentityPlan(client, plan);
+        const inserted = await insertEvents(client, events, plan.profileOf);
+        const fresh: IngestEvent[] = [];
+        const freshProfiles: string[] = [];
+        events.forEach((event, index) => {
+          const result = results[owner[index] as number] as IngestResult;
+          if (inserted.has(index)) {
+            result.accepted++;
+            fresh.push(event);
+            freshProfiles.push(plan.profileOf[index] as string);
+          } else {
+            result.duplicates++;
+          }
+        });
+        await applyProfileUpdates(
+          client,
+          aggregateProfileUpdates(fresh, freshProfiles, (ws) => settings.get(ws) ?? defaultIngestSettings),
+        );
+      }
+      await insertRejections(client, rejections);
+      await client.query('commit');
+      return results;
+    } catch (error) {
+      await client.query('rollback').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async #settingsFor(
+    client: pg.PoolClient,
+    events: readonly IngestEvent[],
+  ): Promise<Map<string, IngestSettings>> {
+    const now = Date.now();
+    const result = new Map<string, IngestSettings>();
+    const missing: string[] = [];
+    for (const event of events) {
+      if (result.has(event.workspaceId)) continue;
+      const cached = this.#settings.get(event.workspaceId);
+      if (cached && now - cached.at < this.#settingsTtlMs) result.set(event.workspaceId, cached.settings);
+      else if (!missing.includes(event.workspaceId)) missing.push(event.workspaceId);
+    }
+    if (missing.length > 0) {
+      const rows = await client.query<{ id: string; settings: unknown }>({
+        name: 'tl_ingest_settings',
+        text: 'select id, settings from workspaces where id = any($1::uuid[])',
+        values: [missing],
+      });
+      for (const row of rows.rows) {
+        const settings = ingestSettingsOf(row.settings);
+        this.#settings.set(row.id, { settings, at: now });
+        result.set(row.id, settings);
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,294 @@
+import type pg from 'pg';
+import type { IngestEvent } from '../spec/normalize.js';
+import type { IdentityKey, IdentityPlan, KnownIdentity } from './identities.js';
+import type { ProfileUpdate } from './profile-updates.js';
+
+/**
+ * The SQL of one ingestion group. Every statement takes whole columns as arrays (unnest), so a
+ * group of a thousand events costs a handful of round trips; every row names its workspace.
+ * Statements are named, so PostgreSQL plans each once per connection.
+ */
+
+/** A concurrent writer got there first (a profile, an identity, a merge): retry the group. */
+export class IngestConflict extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IngestConflict';
+  }
+}
+
+export async function loadIdentities(
+  client: pg.PoolClient,
+  keys: readonly IdentityKey[],
+): Promise<KnownIdentity[]> {
+  if (keys.length === 0) return [];
+  const result = await client.query<{
+    workspace_id: string;
+    kind: KnownIdentity['kind'];
+    value: string;
+    profile_id: string;
+    user_id: string | null;
+  }>({
+    name: 'tl_ingest_load_identities',
+    text: `select i.workspace_id, i.kind, i.value, i.profile_id, p.user_id
+             from unnest($1::uuid[], $2::text[], $3::text[]) as k(workspace_id, kind, value)
+             join profile_identities i
+               on i.workspace_id = k.workspace_id and i.kind = k.kind and i.value = k.value
+             join profiles p on p.workspace_id = i.workspace_id and p.id = i.profile_id`,
+    values: [keys.map((k) => k.workspaceId), keys.map((k) => k.kind), keys.map((k) => k.value)],
+  });
+  return result.rows.map((r) => ({
+    workspaceId: r.workspace_id,
+    kind: r.kind,
+    value: r.value,
+    profileId: r.profile_id,
+    profileUserId: r.user_id,
+  }));
+}
+
+/** Creates profiles, merges, sets user ids and links identities, in that order (see each step). */
+export async function applyIdentityPlan(client: pg.PoolClient, plan: IdentityPlan): Promise<void> {
+  if (plan.newProfiles.length > 0) {
+    const seen = plan.newProfiles.map((p) => p.seenAt.toISOString());
+    await client.query({
+      name: 'tl_ingest_new_profiles',
+      text: `insert into profiles (workspace_id, id, user_id, first_seen_at, last_seen_at)
+             select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $4::timestamptz[])`,
+      values: [
+        plan.newProfiles.map((p) => p.workspaceId),
+        plan.newProfiles.map((p) => p.id),
+        plan.newProfiles.map((p) => p.userId),
+        seen,
+      ],
+    });
+  }
+  // Merges first: a loser gives up its user id before the survivor may take it.
+  for (const merge of plan.merges) await mergeProfiles(client, merge);
+  if (plan.userIds.length > 0) {
+    const result = await client.query({
+      name: 'tl_ingest_set_user_ids',
+      text: `update profiles p set user_id = u.user_id, updated_at = now()
+               from unnest($1::uuid[], $2::uuid[], $3::text[]) as u(workspace_id, id, user_id)
+              where p.workspace_id = u.workspace_id and p.id = u.id and p.merged_into is null`,
+      values: [
+        plan.userIds.map((u) => u.workspaceId),
+        plan.userIds.map((u) => u.profileId),
+        plan.userIds.map((u) => u.userId),
+      ],
+    });
+    if (result.rowCount !== plan.userIds.length) throw new IngestConflict('a profile was merged meanwhile');
+  }
+  if (plan.newIdentities.length > 0) {
+    const result = await client.query({
+      name: 'tl_ingest_new_identities',
+      text: `insert into profile_identities (workspace_id, kind, value, profile_id)
+             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])
+             on conflict do nothing`,
+      values: [
+        plan.newIdentities.map((i) => i.workspaceId),
+        plan.newIdentities.map((i) => i.kind),
+        plan.newIdentities.map((i) => i.value),
+        plan.newIdentities.map((i) => i.profileId),
+      ],
+    });
+    if (result.rowCount !== plan.newIdentities.length) {
+      throw new IngestConflict('an identity was linked by a concurrent writer');
+    }
+  }
+}
+
+/**
+ * One person, two profiles: everything the loser owns moves to the survivor (identities,
+ * events, enrollments, messages), traits fill the survivor's gaps, order totals add up. The
+ * loser stays as a tombstone pointing at the survivor. Both rows are locked first, in id
+ * order, so a concurrent group either finishes before the merge or sees the tombstone and retries.
+ */
+async function mergeProfiles(
+  client: pg.PoolClient,
+  { workspaceId, loser, survivor }: IdentityPlan['merges'][number],
+): Promise<void> {
+  const locked = await client.query(
+    `select id from profiles
+      where workspace_id = $1 and id = any($2::uuid[]) and merged_into is null
+      order by id for update`,
+    [workspaceId, [loser, survivor]],
+  );
+  if (locked.rowCount !== 2) throw new IngestConflict('a profile was merged meanwhile');
+  const moveArgs = [workspaceId, loser, survivor];
+  await client.query(
+    'update profile_identities set profile_id = $3 where workspace_id = $1 and profile_id = $2',
+    moveArgs,
+  );
+  await client.query(
+    'update events set profile_id = $3 where workspace_id = $1 and profile_id = $2',
+    moveArgs,
+  );
+  await client.query(
+    'update enrollments set profile_id = $3, updated_at = now() where workspace_id = $1 and profile_id = $2',
+    moveArgs,
+  );
+  await client.query(
+    'update messages set profile_id = $3, updated_at = now() where workspace_id = $1 and profile_id = $2',
+    moveArgs,
+  );
+  await client.query(
+    `update profiles s set
+        traits = l.traits || s.traits
+          || case when jsonb_typeof(l.traits -> 'subscriptions') = 'object'
+                   and jsonb_typeof(s.traits -> 'subscriptions') = 'object'
+              then jsonb_build_object('subscriptions', (l.traits -> 'subscriptions') || (s.traits -> 'subscriptions'))
+              else '{}'::jsonb end,
+        email = coalesce(s.email, l.email),
+        phone = coalesce(s.phone, l.phone),
+        timezone = coalesce(s.timezone, l.timezone),
+        locale = coalesce(s.locale, l.locale),
+        push_tokens = (select coalesce(jsonb_agg(distinct t), '[]'::jsonb)
+                         from jsonb_array_elements(s.push_tokens || l.push_tokens) as t),
+        first_seen_at = least(s.first_seen_at, l.first_seen_at),
+        last_seen_at = greatest(s.last_seen_at, l.last_seen_at),
+        orders_count = s.orders_count + l.orders_count,
+        lifetime_value = s.lifetime_value + l.lifetime_value,
+        last_order_at = greatest(s.last_order_at, l.last_order_at),
+        updated_at = now()
+       from profiles l
+      where s.workspace_id = $1 and s.id = $3 and l.workspace_id = $1 and l.id = $2`,
+    moveArgs,
+  );
+  await client.query(
+    `update profiles set merged_into = $3, user_id = null, updated_at = now()
+      where workspace_id = $1 and id = $2`,
+    moveArgs,
+  );
+}
+
+/** Inserts the events; returns the indexes of those that were new (a repeated messageId is not). */
+export async function insertEvents(
+  client: pg.PoolClient,
+  events: readonly IngestEvent[],
+  profileOf: readonly string[],
+): Promise<Set<number>> {
+  const result = await client.query<{ workspace_id: string; message_id: string }>({
+    name: 'tl_ingest_insert_events',
+    text: `insert into events (workspace_id, message_id, type, event, profile_id, user_id, anonymous_id,
+                               properties, context, timestamp, received_at)
+           select workspace_id, message_id, type, event, profile_id, user_id, anonymous_id,
+                  properties, context, timestamp, received_at
+             from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[],
+                         $8::jsonb[], $9::jsonb[], $10::timestamptz[], $11::timestamptz[])
+                  as e(workspace_id, message_id, type, event, profile_id, user_id, anonymous_id,
+                       properties, context, timestamp, received_at)
+           on conflict (workspace_id, message_id) do nothing
+           returning workspace_id, message_id`,
+    values: [
+      events.map((e) => e.workspaceId),
+      events.map((e) => e.messageId),
+      events.map((e) => e.type),
+      events.map((e) => e.event),
+      profileOf,
+      events.map((e) => e.userId),
+      events.map((e) => e.anonymousId),
+      events.map((e) => e.propertiesJson),
+      events.map((e) => e.contextJson),
+      events.map((e) => e.timestamp.toISOString()),
+      events.map((e) => e.receivedAt.toISOString()),
+    ],
+  });
+  // The group holds each (workspace, messageId) once, so the key finds the event's index.
+  const indexOf = new Map<string, number>();
+  events.forEach((e, index) => {
+    indexOf.set(`${e.workspaceId}\u0001${e.messageId}`, index);
+  });
+  const inserted = new Set<number>();
+  for (const row of result.rows) {
+    const index = indexOf.get(`${row.workspace_id}\u0001${row.message_id}`);
+    if (index !== undefined) inserted.add(index);
+  }
+  return inserted;
+}
+
+/** Applies the aggregated changes; a profile merged away meanwhile makes the group retry. */
+export async function applyProfileUpdates(
+  client: pg.PoolClient,
+  updates: readonly ProfileUpdate[],
+): Promise<void> {
+  if (updates.length === 0) return;
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+  const result = await client.query({
+    name: 'tl_ingest_update_profiles',
+    text: `update profiles p set
+              first_seen_at = least(p.first_seen_at, u.first_seen_at),
+              last_seen_at = greatest(p.last_seen_at, u.last_seen_at),
+              traits = case when u.traits is null and u.subscriptions is null then p.traits
+                else p.traits || coalesce(u.traits, '{}'::jsonb)
+                  || case when u.subscriptions is null then '{}'::jsonb
+                     else jsonb_build_object('subscriptions',
+                       case when jsonb_typeof(p.traits -> 'subscriptions') = 'object'
+                            then p.traits -> 'subscriptions' else '{}'::jsonb end || u.subscriptions)
+                     end
+                end,
+              email = coalesce(u.email, p.email),
+              phone = coalesce(u.phone, p.phone),
+              timezone = coalesce(u.timezone, p.timezone),
+              locale = coalesce(u.locale, p.locale),
+              push_tokens = case when u.push_tokens is null then p.push_tokens
+                else (select coalesce(jsonb_agg(t), '[]'::jsonb) from (
+                        select distinct t from jsonb_array_elements(p.push_tokens || u.push_tokens) as t
+                        limit 20) tokens)
+                end,
+              orders_count = p.orders_count + u.orders,
+              lifetime_value = p.lifetime_value + u.revenue,
+              last_order_at = greatest(p.last_order_at, u.last_order_at),
+              updated_at = now()
+             from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::jsonb[], $6::jsonb[],
+                         $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::int[],
+                         $13::numeric[], $14::timestamptz[])
+                  as u(workspace_id, id, first_seen_at, last_seen_at, traits, subscriptions,
+                       email, phone, timezone, locale, push_tokens, orders, revenue, last_order_at)
+            where p.workspace_id = u.workspace_id and p.id = u.id and p.merged_into is null`,
+    values: [
+      updates.map((u) => u.workspaceId),
+      updates.map((u) => u.profileId),
+      updates.map((u) => u.firstSeenAt.toISOString()),
+      updates.map((u) => u.lastSeenAt.toISOString()),
+      updates.map((u) => json(u.traits)),
+      updates.map((u) => json(u.subscriptions)),
+      updates.map((u) => u.email),
+      updates.map((u) => u.phone),
+      updates.map((u) => u.timezone),
+      updates.map((u) => u.locale),
+      updates.map((u) => json(u.pushTokens)),
+      updates.map((u) => u.orders),
+      updates.map((u) => (u.revenueCents / 100).toFixed(2)),
+      updates.map((u) => u.lastOrderAt?.toISOString() ?? null),
+    ],
+  });
+  if (result.rowCount !== updates.length) throw new IngestConflict('a profile was merged meanwhile');
+}
+
+export interface Rejection {
+  workspaceId: string;
+  messageId: string | null;
+  type: string | null;
+  reason: string;
+  payload: string;
+}
+
+/** Events refused inside an accepted batch, kept for the workspace to see. */
+export async function insertRejections(
+  client: pg.PoolClient,
+  rejections: readonly Rejection[],
+): Promise<void> {
+  if (rejections.length === 0) return;
+  await client.query({
+    name: 'tl_ingest_rejections',
+    text: `insert into ingest_rejections (workspace_id, message_id, type, reason, payload)
+           select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+    values: [
+      rejections.map((r) => r.workspaceId),
+      rejections.map((r) => r.messageId),
+      rejections.map((r) => r.type),
+      rejections.map((r) => r.reason),
+      rejections.map((r) => r.payload),
+    ],
+  });
+}
