@@ -1,70 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Runs Touchline as a user does: its own process, its own embedded PostgreSQL. */
-function startTouchline(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      TOUCHLINE_DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      TOUCHLINE_ADMIN_TOKEN: '',
-      TOUCHLINE_WRITE_KEY: '',
-      TOUCHLINE_ADMIN_EMAIL: '',
-      TOUCHLINE_ADMIN_PASSWORD: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const ready = /"url":"(http:\/\/[^"]+)".*"msg":"Touchline is ready"/.exec(out);
-      if (ready?.[1]) {
-        clearInterval(timer);
-        resolve({ child, url: ready[1], output: () => out });
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`touchline exited with ${code} before it was ready:\n${out}`));
-    });
-  });
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
-}
+import { exitOf, killGroup, startTouchline } from './process.js';
 
 describe('the Touchline process', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'touchline-process-'));
   chmodSync(dataDir, 0o755);
   const children: ChildProcess[] = [];
   afterAll(() => {
-    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const child of children) killGroup(child);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -8,8 +8,12 @@ import { ingestLimits } from './limits.js';
  */
 
 // Some libraries send numeric ids; Segment stores them as strings, and so do we.
+const requiredString = {
+  error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : 'must be a string'),
+};
+
 const identifier = z
-  .union([z.string(), z.number().finite()])
+  .union([z.string(), z.number().finite()], requiredString)
   .transform((value) => String(value).trim())
   .pipe(
     z
@@ -18,12 +22,14 @@ const identifier = z
       .max(ingestLimits.maxIdLength, { error: `must be at most ${ingestLimits.maxIdLength} characters` }),
   );
 
-const record = z.record(z.string(), z.unknown(), { error: 'must be an object' });
+const record = z.record(z.string(), z.unknown(), {
+  error: (issue) => (issue.input === undefined ? 'is required' : 'must be an object'),
+});
 const isoTimestamp = z.union([z.string(), z.date()], { error: 'must be an ISO-8601 timestamp' });
 
 const common = {
   messageId: z
-    .union([z.string(), z.number().finite()])
+    .union([z.string(), z.number().finite()], requiredString)
     .transform((value) => String(value).trim())
     .pipe(
       z
@@ -44,7 +50,7 @@ const common = {
 };
 
 const eventName = z
-  .string({ error: 'is required' })
+  .string(requiredString)
   .trim()
   .min(1, { error: 'must not be empty' })
   .max(ingestLimits.maxEventNameLength, {
