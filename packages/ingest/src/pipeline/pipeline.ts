@@ -66,6 +66,7 @@ export class IngestPipeline {
   readonly #settingsTtlMs: number;
   readonly #logger: PipelineLogger | undefined;
   #closed = false;
+  #retries = 0;
 
   constructor(options: PipelineOptions) {
     this.#pool = options.pool;
@@ -79,8 +80,9 @@ export class IngestPipeline {
     });
   }
 
+  /** Groups and calls written, the largest group, and conflict retries (another writer won). */
   get stats() {
-    return this.#committer.stats;
+    return { ...this.#committer.stats, retries: this.#retries };
   }
 
   ingest(events: readonly IngestEvent[], rejections: readonly Rejection[] = []): Promise<IngestResult> {
@@ -107,6 +109,7 @@ export class IngestPipeline {
         return await this.#transaction(submissions);
       } catch (error) {
         if (isRetryable(error) && attempt < maxAttempts) {
+          this.#retries++;
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
           continue;
         }

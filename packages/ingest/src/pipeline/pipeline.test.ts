@@ -1,0 +1,114 @@
+import { createDb, createWorkspace } from '@touchline/db';
+import { createTestDatabase, type TestDatabase } from '@touchline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeMessage } from '../spec/normalize.js';
+import { IngestPipeline } from './pipeline.js';
+
+let database: TestDatabase;
+let workspaceId: string;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  workspaceId = (await createWorkspace(database.db, 'pipeline')).id;
+});
+afterAll(async () => database.drop());
+
+function message(raw: Record<string, unknown>, ws = workspaceId) {
+  const result = normalizeMessage(raw, { workspaceId: ws, receivedAt: new Date() });
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.event;
+}
+
+describe('IngestPipeline', () => {
+  it('two servers writing the same new people at once end with one profile per person', async () => {
+    // Two pipelines on two pools: what two Touchline processes behind a load balancer do.
+    const other = createDb(database.url, { max: 4 });
+    const pipelines = [
+      new IngestPipeline({ pool: database.pool, maxInFlight: 2 }),
+      new IngestPipeline({ pool: other.pool, maxInFlight: 2 }),
+    ];
+    const calls: Promise<unknown>[] = [];
+    for (let round = 0; round < 10; round++) {
+      for (const [p, pipeline] of pipelines.entries()) {
+        const events = Array.from({ length: 40 }, (_, i) =>
+          message({
+            type: i % 4 === 0 ? 'identify' : 'track',
+            event: 'viewed',
+            userId: `race-${(i + round) % 30}`,
+            anonymousId: `race-device-${(i + round) % 30}`,
+            messageId: `race-${p}-${round}-${i}`,
+            traits: { round },
+          }),
+        );
+        calls.push(pipeline.ingest(events));
+      }
+    }
+    await Promise.all(calls);
+    await Promise.all(pipelines.map((p) => p.close()));
+    await other.close();
+
+    const perUser = await database.db
+      .selectFrom('profiles')
+      .select(['user_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', 'like', 'race-%')
+      .groupBy('user_id')
+      .execute();
+    expect(perUser).toHaveLength(30);
+    expect(perUser.every((row) => Number(row.n) === 1)).toBe(true);
+    const orphans = await database.db
+      .selectFrom('events as e')
+      .leftJoin('profiles as p', (j) => j.onRef('p.id', '=', 'e.profile_id'))
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('e.message_id', 'like', 'race-%')
+      .where((eb) => eb.or([eb('p.id', 'is', null), eb('p.merged_into', 'is not', null)]))
+      .executeTakeFirstOrThrow();
+    expect(Number(orphans.n)).toBe(0);
+    const stored = await database.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('message_id', 'like', 'race-%')
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(800);
+  });
+
+  it('a call that cannot be written fails alone; the calls grouped with it are committed', async () => {
+    const pipeline = new IngestPipeline({ pool: database.pool, maxInFlight: 1 });
+    const missingWorkspace = '00000000-0000-4000-8000-00000000dead';
+    const first = pipeline.ingest([
+      message({ type: 'track', event: 'a', userId: 'iso-0', messageId: 'iso-0' }),
+    ]);
+    // These three queue behind the first and are written as one group.
+    const good1 = pipeline.ingest([
+      message({ type: 'track', event: 'a', userId: 'iso-1', messageId: 'iso-1' }),
+    ]);
+    const bad = pipeline.ingest([
+      message({ type: 'track', event: 'a', userId: 'iso-x', messageId: 'iso-x' }, missingWorkspace),
+    ]);
+    const good2 = pipeline.ingest([
+      message({ type: 'track', event: 'a', userId: 'iso-2', messageId: 'iso-2' }),
+    ]);
+    const results = await Promise.allSettled([first, good1, bad, good2]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(pipeline.stats.groups).toBeGreaterThanOrEqual(2);
+    const stored = await database.db
+      .selectFrom('events')
+      .select('message_id')
+      .where('message_id', 'like', 'iso-%')
+      .orderBy('message_id')
+      .execute();
+    expect(stored.map((r) => r.message_id)).toEqual(['iso-0', 'iso-1', 'iso-2']);
+    await pipeline.close();
+  });
+
+  it('refuses new calls once closed, after writing the ones it accepted', async () => {
+    const pipeline = new IngestPipeline({ pool: database.pool });
+    const accepted = pipeline.ingest([
+      message({ type: 'track', event: 'a', userId: 'close-1', messageId: 'close-1' }),
+    ]);
+    await pipeline.close();
+    await expect(accepted).resolves.toEqual({ accepted: 1, duplicates: 0 });
+    await expect(
+      pipeline.ingest([message({ type: 'track', event: 'a', userId: 'close-2' })]),
+    ).rejects.toThrow('the ingestion pipeline is closed');
+  });
+});
