@@ -7,10 +7,15 @@ import { adminHook, writeKeyHook } from './plugins/auth.js';
 import { registerEditor } from './plugins/editor.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { importRoutes } from './routes/api/imports.js';
+import { ingestRoutes } from './routes/api/ingest.js';
 import { journeyRoutes } from './routes/api/journeys.js';
+import { productRoutes } from './routes/api/products.js';
+import { profileRoutes } from './routes/api/profiles.js';
 import { segmentRoutes } from './routes/api/segments.js';
 import { sessionRoutes } from './routes/api/session.js';
 import { templateRoutes } from './routes/api/templates.js';
+import { workspaceRoutes } from './routes/api/workspace.js';
 import { healthRoutes } from './routes/health.js';
 import { trackingRoutes } from './routes/v1/tracking.js';
 import type { Services } from './services.js';
@@ -52,6 +57,11 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
       await journeyRoutes(api, services);
       await templateRoutes(api, services);
       await segmentRoutes(api, services);
+      await profileRoutes(api, services);
+      await productRoutes(api, services);
+      await importRoutes(api, services);
+      await ingestRoutes(api, services);
+      await workspaceRoutes(api, services);
     },
     { prefix: '/api' },
   );

@@ -30,6 +30,8 @@ export interface TouchlineWorker {
 
 const crontab = parseCrontab(`
 0 * * * * sessions_cleanup ?fill=1h
+15 3 * * * rfm_recompute_all ?fill=1d
+45 3 * * * ingest_rejections_cleanup ?fill=1d
 `);
 
 export async function startWorker(options: WorkerOptions): Promise<TouchlineWorker> {

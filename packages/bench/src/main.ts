@@ -13,13 +13,28 @@ function isSuite(value: unknown): value is BenchSuite {
 }
 
 function table(rows: readonly BenchRow[]): string {
-  const header = ['suite', 'case', 'median ms', 'p95 ms', 'runs', 'note'];
+  // The throughput column appears only when a suite that measures one ran.
+  const withThroughput = rows.some((row) => row.throughput);
+  const throughput = (row: BenchRow) =>
+    row.throughput
+      ? `${Math.round(row.throughput.perSecond).toLocaleString('en-US')} ${row.throughput.unit}/s`
+      : '';
+  const header = [
+    'suite',
+    'case',
+    'median ms',
+    'p95 ms',
+    'runs',
+    ...(withThroughput ? ['throughput'] : []),
+    'note',
+  ];
   const cells = rows.map((row) => [
     row.suite,
     row.case,
     row.medianMs.toFixed(3),
     row.p95Ms.toFixed(3),
     String(row.runs),
+    ...(withThroughput ? [throughput(row)] : []),
     row.note,
   ]);
   const widths = header.map((title, column) =>

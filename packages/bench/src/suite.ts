@@ -7,6 +7,8 @@ export interface BenchRow {
   readonly runs: number;
   /** Free text: the target, the ratio to the baseline. */
   readonly note: string;
+  /** For load tests: how much work per second the case sustained (e.g. events). */
+  readonly throughput?: { readonly perSecond: number; readonly unit: string };
 }
 
 /** A benchmark suite: `src/suites/<name>.ts` exports one as `suite`. */

@@ -11,6 +11,8 @@ export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDataba
 export * from './repos/api-keys.js';
 export * from './repos/journeys.js';
 export * from './repos/members.js';
+export * from './repos/products.js';
+export * from './repos/profiles.js';
 export * from './repos/segments.js';
 export * from './repos/sessions.js';
 export * from './repos/templates.js';

@@ -1,3 +1,22 @@
+export {
+  type ColumnPlan,
+  type CsvColumn,
+  type CsvImportKind,
+  canonicalName,
+  planColumns,
+} from './csv/columns.js';
+export {
+  createImport,
+  findImport,
+  type ImportErrorRow,
+  type ImportProgress,
+  listImportErrors,
+  listImports,
+  maxStoredImportErrors,
+} from './csv/import-store.js';
+export { csvImportSource, csvMessageId, normalizeRow, type RowIssue, rowToMessage } from './csv/rows.js';
+export { type ImportOutcome, type RunImportOptions, runImport } from './csv/run-import.js';
+export { parseCsvTimestamp, type ValueType } from './csv/values.js';
 export { GroupCommitter, SubmissionFailed } from './pipeline/group-commit.js';
 export {
   type IdentityKind,
@@ -20,6 +39,7 @@ export {
   revenueCents,
 } from './pipeline/profile-updates.js';
 export { IngestConflict, type Rejection } from './pipeline/store.js';
+export { recomputeRfm } from './rfm.js';
 export * from './settings.js';
 export { ingestLimits } from './spec/limits.js';
 export {

@@ -5,6 +5,12 @@ import { z } from 'zod';
  * worker decodes with these schemas, so the two cannot drift apart.
  */
 export const taskPayloads = {
+  /** Deletes rejected-event records older than 30 days. Runs daily from the worker's crontab. */
+  ingest_rejections_cleanup: z.object({}).strict(),
+  /** Recomputes the RFM scores of one workspace's profiles. */
+  rfm_recompute: z.object({ workspaceId: z.uuid() }).strict(),
+  /** Enqueues one `rfm_recompute` per workspace. Runs daily from the worker's crontab. */
+  rfm_recompute_all: z.object({}).strict(),
   /** Deletes expired editor sessions. Runs hourly from the worker's crontab. */
   sessions_cleanup: z.object({}).strict(),
   /** A no-op used by health checks and tests to prove the worker is consuming jobs. */

@@ -1,6 +1,15 @@
 import type { TouchlineTask } from '../task.js';
+import { ingestRejectionsCleanup } from './ingest-rejections-cleanup.js';
+import { rfmRecompute } from './rfm-recompute.js';
+import { rfmRecomputeAll } from './rfm-recompute-all.js';
 import { sessionsCleanup } from './sessions-cleanup.js';
 import { systemPing } from './system-ping.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of tasks, each typed by its own name
-export const builtinTasks: ReadonlyArray<TouchlineTask<any>> = [sessionsCleanup, systemPing];
+export const builtinTasks: ReadonlyArray<TouchlineTask<any>> = [
+  ingestRejectionsCleanup,
+  rfmRecompute,
+  rfmRecomputeAll,
+  sessionsCleanup,
+  systemPing,
+];

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../connection.js';
 import type { Workspace } from '../schema.js';
 
@@ -11,4 +12,26 @@ export async function createWorkspace(db: DbOrTrx, name: string): Promise<Worksp
 
 export async function findWorkspace(db: DbOrTrx, id: string): Promise<Workspace | undefined> {
   return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Renames a workspace and/or changes some of its settings: `set` keys replace those stored,
+ * `unset` keys are removed, every other key is kept (several parts of Touchline share the jsonb).
+ */
+export async function updateWorkspace(
+  db: DbOrTrx,
+  id: string,
+  changes: { name?: string | undefined; set?: Record<string, unknown>; unset?: string[] },
+): Promise<Workspace | undefined> {
+  const set = changes.set ?? {};
+  const unset = changes.unset ?? [];
+  return db
+    .updateTable('workspaces')
+    .set({
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      settings: sql`(settings || ${JSON.stringify(set)}::jsonb) - ${unset}::text[]`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }

@@ -57,7 +57,7 @@ describe('planIdentities', () => {
       [known('anonymous_id', 'a3', 'p-anon', null)],
     );
     expect(plan.profileOf).toEqual(['p-anon']);
-    expect(plan.userIds).toEqual([{ workspaceId: ws, profileId: 'p-anon', userId: 'u3' }]);
+    expect(plan.userIds).toEqual([{ workspaceId: ws, profileId: 'p-anon', userId: 'u3', expected: null }]);
     expect(plan.newProfiles).toEqual([]);
   });
 
@@ -66,7 +66,9 @@ describe('planIdentities', () => {
       [ev({ type: 'identify', userId: 'u4', anonymousId: 'a4' }), ev({ type: 'track', anonymousId: 'a4' })],
       [known('user_id', 'u4', 'p-user', 'u4'), known('anonymous_id', 'a4', 'p-anon', null)],
     );
-    expect(plan.merges).toEqual([{ workspaceId: ws, loser: 'p-anon', survivor: 'p-user' }]);
+    expect(plan.merges).toEqual([
+      { workspaceId: ws, loser: 'p-anon', survivor: 'p-user', loserUserId: null },
+    ]);
     // Later events of the anonymous id follow the survivor.
     expect(plan.profileOf).toEqual(['p-user', 'p-user']);
   });
@@ -85,7 +87,7 @@ describe('planIdentities', () => {
       [ev({ type: 'alias', userId: 'new', previousId: 'old' })],
       [known('user_id', 'new', 'p-new', 'new'), known('user_id', 'old', 'p-old', 'old')],
     );
-    expect(plan.merges).toEqual([{ workspaceId: ws, loser: 'p-old', survivor: 'p-new' }]);
+    expect(plan.merges).toEqual([{ workspaceId: ws, loser: 'p-old', survivor: 'p-new', loserUserId: 'old' }]);
   });
 
   it('alias to an unknown user id renames the previous profile and keeps the old id as a way in', () => {
@@ -93,7 +95,9 @@ describe('planIdentities', () => {
       [ev({ type: 'alias', userId: 'renamed', previousId: 'old' })],
       [known('user_id', 'old', 'p-old', 'old')],
     );
-    expect(plan.userIds).toEqual([{ workspaceId: ws, profileId: 'p-old', userId: 'renamed' }]);
+    expect(plan.userIds).toEqual([
+      { workspaceId: ws, profileId: 'p-old', userId: 'renamed', expected: 'old' },
+    ]);
     expect(plan.newIdentities.map((i) => [i.kind, i.value, i.profileId])).toEqual([
       ['user_id', 'renamed', 'p-old'],
     ]);
@@ -107,9 +111,20 @@ describe('planIdentities', () => {
     expect(plan.newProfiles).toEqual([]);
     expect(plan.merges).toEqual([]);
     expect(plan.profileOf).toEqual(['p-anon6', 'p-anon6']);
-    expect(plan.userIds).toEqual([{ workspaceId: ws, profileId: 'p-anon6', userId: 'u6' }]);
+    expect(plan.userIds).toEqual([{ workspaceId: ws, profileId: 'p-anon6', userId: 'u6', expected: null }]);
     expect(plan.newIdentities.map((i) => [i.kind, i.value, i.profileId])).toEqual([
       ['user_id', 'u6', 'p-anon6'],
+    ]);
+  });
+
+  it('reports every identity as it will be after the plan, for the cache', () => {
+    const plan = planIdentities(
+      [ev({ type: 'identify', userId: 'u7', anonymousId: 'a7' })],
+      [known('anonymous_id', 'a7', 'p-anon7', null)],
+    );
+    expect(plan.resolved).toEqual([
+      { workspaceId: ws, kind: 'anonymous_id', value: 'a7', profileId: 'p-anon7', profileUserId: 'u7' },
+      { workspaceId: ws, kind: 'user_id', value: 'u7', profileId: 'p-anon7', profileUserId: 'u7' },
     ]);
   });
 

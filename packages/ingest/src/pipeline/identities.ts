@@ -22,11 +22,19 @@ export interface IdentityPlan {
   /** The profile each event belongs to, by index into the events given. */
   profileOf: string[];
   newProfiles: Array<{ workspaceId: string; id: string; userId: string | null; seenAt: Date }>;
-  /** Existing profiles that gain (or change) their canonical user id. */
-  userIds: Array<{ workspaceId: string; profileId: string; userId: string }>;
+  /**
+   * Existing profiles that gain (or change) their canonical user id. `expected` is the user id
+   * the plan believed the profile had: the store refuses the change if it is no longer so.
+   */
+  userIds: Array<{ workspaceId: string; profileId: string; userId: string; expected: string | null }>;
   newIdentities: Array<IdentityKey & { profileId: string }>;
-  /** Two stored profiles that turned out to be one person; the loser folds into the survivor. */
-  merges: Array<{ workspaceId: string; loser: string; survivor: string }>;
+  /**
+   * Two stored profiles that turned out to be one person; the loser folds into the survivor.
+   * `loserUserId` is what the plan believed the loser's user id was (checked under lock).
+   */
+  merges: Array<{ workspaceId: string; loser: string; survivor: string; loserUserId: string | null }>;
+  /** Every identity the plan knows, as it will be once the plan is applied (for caching). */
+  resolved: KnownIdentity[];
 }
 
 const key = (workspaceId: string, kind: IdentityKind, value: string) =>
@@ -93,7 +101,9 @@ export function planIdentities(
     string,
     { workspaceId: string; id: string; userId: string | null; seenAt: Date }
   >();
-  const userIds = new Map<string, { workspaceId: string; profileId: string; userId: string }>();
+  const userIds = new Map<string, IdentityPlan['userIds'][number]>();
+  const keyOf = new Map<string, IdentityKey>();
+  for (const identity of known) keyOf.set(key(identity.workspaceId, identity.kind, identity.value), identity);
   const newIdentities = new Map<string, IdentityKey & { profileId: string }>();
   const merges: IdentityPlan['merges'] = [];
   const profileOf: string[] = [];
@@ -110,6 +120,7 @@ export function planIdentities(
   const link = (ws: string, kind: IdentityKind, value: string, profileId: string) => {
     const k = key(ws, kind, value);
     ids.set(k, profileId);
+    keyOf.set(k, { workspaceId: ws, kind, value });
     newIdentities.set(k, { workspaceId: ws, kind, value, profileId });
   };
   const create = (ws: string, userId: string | null, seenAt: Date): string => {
@@ -120,10 +131,13 @@ export function planIdentities(
   };
   const setUserId = (profileId: string, userId: string) => {
     const state = profiles.get(profileId) as ProfileState;
-    state.userId = userId;
     const pending = newProfiles.get(profileId);
     if (pending) pending.userId = userId;
-    else userIds.set(profileId, { workspaceId: state.workspaceId, profileId, userId });
+    else {
+      const expected = userIds.get(profileId)?.expected ?? state.userId;
+      userIds.set(profileId, { workspaceId: state.workspaceId, profileId, userId, expected });
+    }
+    state.userId = userId;
   };
   /** Folds `loser` into `survivor`; returns the profile that survives. */
   const merge = (loser: string, survivor: string): string => {
@@ -142,7 +156,8 @@ export function planIdentities(
       return kept;
     }
     redirect.set(loser, survivor);
-    merges.push({ workspaceId: s.workspaceId, loser, survivor });
+    const loserUserId = userIds.get(loser)?.expected ?? l.userId;
+    merges.push({ workspaceId: s.workspaceId, loser, survivor, loserUserId });
     userIds.delete(loser);
     if (!s.userId && wantedUserId) setUserId(survivor, wantedUserId);
     return survivor;
@@ -202,7 +217,20 @@ export function planIdentities(
     profileOf[index] = profileId;
   });
 
+  const resolved: KnownIdentity[] = [];
+  for (const [k, identity] of keyOf) {
+    const profileId = resolve(ids.get(k) as string);
+    const state = profiles.get(profileId) as ProfileState;
+    resolved.push({
+      workspaceId: identity.workspaceId,
+      kind: identity.kind,
+      value: identity.value,
+      profileId,
+      profileUserId: state.userId,
+    });
+  }
   return {
+    resolved,
     profileOf: profileOf.map(resolve),
     newProfiles: [...newProfiles.values()],
     userIds: [...userIds.values()].map((u) => ({ ...u, profileId: resolve(u.profileId) })),

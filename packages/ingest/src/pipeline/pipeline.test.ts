@@ -71,6 +71,38 @@ describe('IngestPipeline', () => {
     expect(Number(stored.n)).toBe(800);
   });
 
+  it('a stale identity cache never overwrites who another server said a visitor is', async () => {
+    const other = createDb(database.url, { max: 2 });
+    const first = new IngestPipeline({ pool: database.pool });
+    const second = new IngestPipeline({ pool: other.pool });
+    await first.ingest([message({ type: 'page', anonymousId: 'stale-device', messageId: 'stale-1' })]);
+    // The other server learns the device belongs to Yann; the first server's cache does not know.
+    await second.ingest([
+      message({ type: 'identify', userId: 'yann', anonymousId: 'stale-device', messageId: 'stale-2' }),
+    ]);
+    await first.ingest([
+      message({ type: 'identify', userId: 'xavier', anonymousId: 'stale-device', messageId: 'stale-3' }),
+    ]);
+    expect(first.stats.retries).toBeGreaterThanOrEqual(1);
+    const people = await database.db
+      .selectFrom('profiles')
+      .select(['id', 'user_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', 'in', ['yann', 'xavier'])
+      .orderBy('user_id')
+      .execute();
+    expect(people.map((p) => p.user_id)).toEqual(['xavier', 'yann']);
+    const device = await database.db
+      .selectFrom('profile_identities')
+      .select('profile_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('value', '=', 'stale-device')
+      .executeTakeFirstOrThrow();
+    expect(device.profile_id).toBe(people[1]?.id);
+    await Promise.all([first.close(), second.close()]);
+    await other.close();
+  });
+
   it('a call that cannot be written fails alone; the calls grouped with it are committed', async () => {
     const pipeline = new IngestPipeline({ pool: database.pool, maxInFlight: 1 });
     const missingWorkspace = '00000000-0000-4000-8000-00000000dead';

@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { defaultIngestSettings, type IngestSettings, ingestSettingsOf } from '../settings.js';
 import type { IngestEvent } from '../spec/normalize.js';
 import { GroupCommitter, SubmissionFailed } from './group-commit.js';
-import { identityKeysOf, planIdentities } from './identities.js';
+import { type IdentityKey, identityKeysOf, planIdentities } from './identities.js';
+import { IdentityCache } from './identity-cache.js';
 import { aggregateProfileUpdates } from './profile-updates.js';
 import {
   applyIdentityPlan,
@@ -34,6 +35,8 @@ export interface PipelineOptions {
   maxInFlight?: number;
   /** How long workspace settings (order event name…) are cached. */
   settingsTtlMs?: number;
+  /** Identities kept in memory so known users skip the lookup; 0 turns the cache off. */
+  identityCacheSize?: number;
   logger?: PipelineLogger;
 }
 
@@ -67,11 +70,14 @@ export class IngestPipeline {
   readonly #logger: PipelineLogger | undefined;
   #closed = false;
   #retries = 0;
+  readonly #identities: IdentityCache | undefined;
 
   constructor(options: PipelineOptions) {
     this.#pool = options.pool;
     this.#settingsTtlMs = options.settingsTtlMs ?? 5_000;
     this.#logger = options.logger;
+    const cacheSize = options.identityCacheSize ?? 200_000;
+    this.#identities = cacheSize > 0 ? new IdentityCache(cacheSize) : undefined;
     this.#committer = new GroupCommitter<Submission, IngestResult>({
       write: (submissions) => this.#writeGroup(submissions),
       sizeOf: (s) => s.events.length + s.rejections.length,
@@ -106,7 +112,8 @@ export class IngestPipeline {
   async #writeGroup(submissions: readonly Submission[]): Promise<Array<IngestResult | SubmissionFailed>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#transaction(submissions);
+        // A retry follows a conflict: what the cache said may be what went stale.
+        return await this.#transaction(submissions, attempt === 1);
       } catch (error) {
         if (isRetryable(error) && attempt < maxAttempts) {
           this.#retries++;
@@ -129,7 +136,7 @@ export class IngestPipeline {
     }
   }
 
-  async #transaction(submissions: readonly Submission[]): Promise<IngestResult[]> {
+  async #transaction(submissions: readonly Submission[], useCache: boolean): Promise<IngestResult[]> {
     // One row per (workspace, messageId): a repeat within the group counts as a duplicate.
     const events: IngestEvent[] = [];
     const owner: number[] = [];
@@ -151,14 +158,28 @@ export class IngestPipeline {
 
     const client = await this.#pool.connect();
     let broken: Error | undefined;
+    let keys: IdentityKey[] = [];
+    let plan: ReturnType<typeof planIdentities> | undefined;
     try {
       await client.query('begin');
       if (events.length > 0) {
         const settings = await this.#settingsFor(client, events);
-        const known = await loadIdentities(client, identityKeysOf(events));
-        const plan = planIdentities(events, known);
-        await applyIdentityPlan(client, plan);
-        const inserted = await insertEvents(client, events, plan.profileOf);
+        keys = identityKeysOf(events);
+        const cached =
+          useCache && this.#identities ? this.#identities.partition(keys) : { known: [], missing: keys };
+        const known = cached.known.concat(await loadIdentities(client, cached.missing));
+        plan = planIdentities(events, known);
+        const adopted = await applyIdentityPlan(client, plan);
+        if (adopted.size > 0) {
+          // Another writer created some of these people first: their profiles hold the events.
+          plan.profileOf = plan.profileOf.map((id) => adopted.get(id) ?? id);
+          plan.resolved = plan.resolved.map((r) => ({
+            ...r,
+            profileId: adopted.get(r.profileId) ?? r.profileId,
+          }));
+        }
+        const profileOf = plan.profileOf;
+        const inserted = await insertEvents(client, events, profileOf);
         const fresh: IngestEvent[] = [];
         const freshProfiles: string[] = [];
         events.forEach((event, index) => {
@@ -166,7 +187,7 @@ export class IngestPipeline {
           if (inserted.has(index)) {
             result.accepted++;
             fresh.push(event);
-            freshProfiles.push(plan.profileOf[index] as string);
+            freshProfiles.push(profileOf[index] as string);
           } else {
             result.duplicates++;
           }
@@ -178,8 +199,10 @@ export class IngestPipeline {
       }
       await insertRejections(client, rejections);
       await client.query('commit');
+      if (plan) this.#identities?.remember(plan.resolved);
       return results;
     } catch (error) {
+      this.#identities?.forget(keys);
       await client.query('rollback').catch((rollbackError: Error) => {
         broken = rollbackError;
       });

@@ -46,14 +46,28 @@ export async function loadIdentities(
   }));
 }
 
-/** Creates profiles, merges, sets user ids and links identities, in that order (see each step). */
-export async function applyIdentityPlan(client: pg.PoolClient, plan: IdentityPlan): Promise<void> {
+/**
+ * Carries out an identity plan. Another writer (a second group in flight, another server) may
+ * have created the same new person a moment ago; that is not an error to retry but a fact to
+ * adopt: the plan's new profile is replaced by the stored one. Returns that replacement map, so
+ * the caller can point the group's events at the profiles that really hold them.
+ *
+ * Order matters: new profiles, then merges (a loser gives up its user id before the survivor may
+ * take it), then user ids, then identities.
+ */
+export async function applyIdentityPlan(
+  client: pg.PoolClient,
+  plan: IdentityPlan,
+): Promise<Map<string, string>> {
+  const adopted = new Map<string, string>();
   if (plan.newProfiles.length > 0) {
     const seen = plan.newProfiles.map((p) => p.seenAt.toISOString());
-    await client.query({
+    const inserted = await client.query<{ id: string }>({
       name: 'tl_ingest_new_profiles',
       text: `insert into profiles (workspace_id, id, user_id, first_seen_at, last_seen_at)
-             select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $4::timestamptz[])`,
+             select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $4::timestamptz[])
+             on conflict (workspace_id, user_id) where user_id is not null do nothing
+             returning id`,
       values: [
         plan.newProfiles.map((p) => p.workspaceId),
         plan.newProfiles.map((p) => p.id),
@@ -61,40 +75,105 @@ export async function applyIdentityPlan(client: pg.PoolClient, plan: IdentityPla
         seen,
       ],
     });
+    if (inserted.rows.length !== plan.newProfiles.length) {
+      const created = new Set(inserted.rows.map((r) => r.id));
+      const lost = plan.newProfiles.filter((p) => !created.has(p.id));
+      const existing = await client.query<{ workspace_id: string; id: string; user_id: string }>({
+        name: 'tl_ingest_profiles_by_user_id',
+        text: `select p.workspace_id, p.id, p.user_id
+                 from unnest($1::uuid[], $2::text[]) as u(workspace_id, user_id)
+                 join profiles p on p.workspace_id = u.workspace_id and p.user_id = u.user_id`,
+        values: [lost.map((p) => p.workspaceId), lost.map((p) => p.userId)],
+      });
+      const byUser = new Map(existing.rows.map((r) => [`${r.workspace_id}\u0001${r.user_id}`, r.id]));
+      for (const p of lost) {
+        const id = byUser.get(`${p.workspaceId}\u0001${p.userId}`);
+        if (!id) throw new IngestConflict('a profile being created elsewhere vanished');
+        adopted.set(p.id, id);
+      }
+    }
   }
-  // Merges first: a loser gives up its user id before the survivor may take it.
+  const actual = (id: string) => adopted.get(id) ?? id;
+
   for (const merge of plan.merges) await mergeProfiles(client, merge);
+
   if (plan.userIds.length > 0) {
     const result = await client.query({
       name: 'tl_ingest_set_user_ids',
       text: `update profiles p set user_id = u.user_id, updated_at = now()
-               from unnest($1::uuid[], $2::uuid[], $3::text[]) as u(workspace_id, id, user_id)
-              where p.workspace_id = u.workspace_id and p.id = u.id and p.merged_into is null`,
+               from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) as u(workspace_id, id, user_id, expected)
+              where p.workspace_id = u.workspace_id and p.id = u.id and p.merged_into is null
+                and p.user_id is not distinct from u.expected`,
       values: [
         plan.userIds.map((u) => u.workspaceId),
         plan.userIds.map((u) => u.profileId),
         plan.userIds.map((u) => u.userId),
+        plan.userIds.map((u) => u.expected),
       ],
     });
-    if (result.rowCount !== plan.userIds.length) throw new IngestConflict('a profile was merged meanwhile');
+    if (result.rowCount !== plan.userIds.length) {
+      throw new IngestConflict('a profile changed user id or was merged meanwhile');
+    }
   }
+
   if (plan.newIdentities.length > 0) {
-    const result = await client.query({
+    const identities = plan.newIdentities.map((i) => ({ ...i, profileId: actual(i.profileId) }));
+    const result = await client.query<{ workspace_id: string; kind: string; value: string }>({
       name: 'tl_ingest_new_identities',
       text: `insert into profile_identities (workspace_id, kind, value, profile_id)
              select * from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])
-             on conflict do nothing`,
+             on conflict do nothing
+             returning workspace_id, kind, value`,
       values: [
-        plan.newIdentities.map((i) => i.workspaceId),
-        plan.newIdentities.map((i) => i.kind),
-        plan.newIdentities.map((i) => i.value),
-        plan.newIdentities.map((i) => i.profileId),
+        identities.map((i) => i.workspaceId),
+        identities.map((i) => i.kind),
+        identities.map((i) => i.value),
+        identities.map((i) => i.profileId),
       ],
     });
-    if (result.rowCount !== plan.newIdentities.length) {
-      throw new IngestConflict('an identity was linked by a concurrent writer');
+    if (result.rows.length !== identities.length) {
+      // Someone linked these ids first. A brand-new anonymous profile of ours gives way to the
+      // stored one; any other link stays where it is (as for a shared device).
+      const linked = new Set(result.rows.map((r) => `${r.workspace_id}\u0001${r.kind}\u0001${r.value}`));
+      const missed = identities.filter((i) => !linked.has(`${i.workspaceId}\u0001${i.kind}\u0001${i.value}`));
+      const stored = await client.query<{
+        workspace_id: string;
+        kind: string;
+        value: string;
+        profile_id: string;
+      }>({
+        name: 'tl_ingest_identities_stored',
+        text: `select i.workspace_id, i.kind, i.value, i.profile_id
+                 from unnest($1::uuid[], $2::text[], $3::text[]) as k(workspace_id, kind, value)
+                 join profile_identities i
+                   on i.workspace_id = k.workspace_id and i.kind = k.kind and i.value = k.value`,
+        values: [missed.map((i) => i.workspaceId), missed.map((i) => i.kind), missed.map((i) => i.value)],
+      });
+      const holder = new Map(
+        stored.rows.map((r) => [`${r.workspace_id}\u0001${r.kind}\u0001${r.value}`, r.profile_id]),
+      );
+      const anonymousNew = new Set(
+        plan.newProfiles.filter((p) => !p.userId && !adopted.has(p.id)).map((p) => p.id),
+      );
+      const orphans: string[] = [];
+      for (const identity of missed) {
+        const owner = holder.get(`${identity.workspaceId}\u0001${identity.kind}\u0001${identity.value}`);
+        if (!owner) throw new IngestConflict('an identity being linked elsewhere vanished');
+        if (owner !== identity.profileId && anonymousNew.has(identity.profileId)) {
+          adopted.set(identity.profileId, owner);
+          orphans.push(identity.profileId);
+        }
+      }
+      if (orphans.length > 0) {
+        await client.query({
+          name: 'tl_ingest_drop_orphans',
+          text: 'delete from profiles where id = any($1::uuid[]) and user_id is null',
+          values: [orphans],
+        });
+      }
     }
   }
+  return adopted;
 }
 
 /**
@@ -105,15 +184,18 @@ export async function applyIdentityPlan(client: pg.PoolClient, plan: IdentityPla
  */
 async function mergeProfiles(
   client: pg.PoolClient,
-  { workspaceId, loser, survivor }: IdentityPlan['merges'][number],
+  { workspaceId, loser, survivor, loserUserId }: IdentityPlan['merges'][number],
 ): Promise<void> {
-  const locked = await client.query(
-    `select id from profiles
+  const locked = await client.query<{ id: string; user_id: string | null }>(
+    `select id, user_id from profiles
       where workspace_id = $1 and id = any($2::uuid[]) and merged_into is null
       order by id for update`,
     [workspaceId, [loser, survivor]],
   );
-  if (locked.rowCount !== 2) throw new IngestConflict('a profile was merged meanwhile');
+  const lockedLoser = locked.rows.find((r) => r.id === loser);
+  if (locked.rowCount !== 2 || lockedLoser?.user_id !== loserUserId) {
+    throw new IngestConflict('a profile was merged or identified meanwhile');
+  }
   const moveArgs = [workspaceId, loser, survivor];
   await client.query(
     'update profile_identities set profile_id = $3 where workspace_id = $1 and profile_id = $2',
