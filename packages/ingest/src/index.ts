@@ -32,10 +32,10 @@ export {
   type PipelineOptions,
 } from './pipeline/pipeline.js';
 export {
-  aggregateProfileUpdates,
   isTimezone,
   normalisePhone,
-  type ProfileUpdate,
+  type ProfileChanges,
+  profileChangesOf,
   revenueCents,
 } from './pipeline/profile-updates.js';
 export { IngestConflict, type Rejection } from './pipeline/store.js';

@@ -71,6 +71,58 @@ describe('IngestPipeline', () => {
     expect(Number(stored.n)).toBe(800);
   });
 
+  it('folds a group in arrival order: the last identify wins, orders add up, repeats count once', async () => {
+    const pipeline = new IngestPipeline({ pool: database.pool });
+    const result = await pipeline.ingest([
+      message({ type: 'identify', userId: 'fold', traits: { plan: 'free', name: 'F' }, messageId: 'fold-1' }),
+      message({
+        type: 'track',
+        userId: 'fold',
+        event: 'order_completed',
+        properties: { revenue: 10 },
+        messageId: 'fold-2',
+      }),
+      message({ type: 'identify', userId: 'fold', traits: { plan: 'pro' }, messageId: 'fold-3' }),
+      message({
+        type: 'track',
+        userId: 'fold',
+        event: 'order_completed',
+        properties: { revenue: 2.5 },
+        messageId: 'fold-4',
+      }),
+      message({
+        type: 'track',
+        userId: 'fold',
+        event: 'order_completed',
+        properties: { revenue: 10 },
+        messageId: 'fold-2',
+      }),
+    ]);
+    expect(result).toEqual({ accepted: 4, duplicates: 1 });
+    // The same order again, in a later call: accepted, ignored.
+    expect(
+      await pipeline.ingest([
+        message({
+          type: 'track',
+          userId: 'fold',
+          event: 'order_completed',
+          properties: { revenue: 10 },
+          messageId: 'fold-2',
+        }),
+      ]),
+    ).toEqual({ accepted: 0, duplicates: 1 });
+    await pipeline.close();
+    const profile = await database.db
+      .selectFrom('profiles')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', 'fold')
+      .executeTakeFirstOrThrow();
+    expect(profile.traits).toEqual({ plan: 'pro', name: 'F' });
+    expect(profile.orders_count).toBe(2);
+    expect(Number(profile.lifetime_value)).toBe(12.5);
+  });
+
   it('a stale identity cache never overwrites who another server said a visitor is', async () => {
     const other = createDb(database.url, { max: 2 });
     const first = new IngestPipeline({ pool: database.pool });

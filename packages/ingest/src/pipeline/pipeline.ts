@@ -4,15 +4,14 @@ import type { IngestEvent } from '../spec/normalize.js';
 import { GroupCommitter, SubmissionFailed } from './group-commit.js';
 import { type IdentityKey, identityKeysOf, planIdentities } from './identities.js';
 import { IdentityCache } from './identity-cache.js';
-import { aggregateProfileUpdates } from './profile-updates.js';
+import { profileChangesOf } from './profile-updates.js';
 import {
   applyIdentityPlan,
-  applyProfileUpdates,
   IngestConflict,
-  insertEvents,
   insertRejections,
   loadIdentities,
   type Rejection,
+  writeEvents,
 } from './store.js';
 
 export interface IngestResult {
@@ -160,8 +159,8 @@ export class IngestPipeline {
     let broken: Error | undefined;
     let keys: IdentityKey[] = [];
     let plan: ReturnType<typeof planIdentities> | undefined;
+    let open = false;
     try {
-      await client.query('begin');
       if (events.length > 0) {
         const settings = await this.#settingsFor(client, events);
         keys = identityKeysOf(events);
@@ -169,43 +168,48 @@ export class IngestPipeline {
           useCache && this.#identities ? this.#identities.partition(keys) : { known: [], missing: keys };
         const known = cached.known.concat(await loadIdentities(client, cached.missing));
         plan = planIdentities(events, known);
-        const adopted = await applyIdentityPlan(client, plan);
-        if (adopted.size > 0) {
-          // Another writer created some of these people first: their profiles hold the events.
-          plan.profileOf = plan.profileOf.map((id) => adopted.get(id) ?? id);
-          plan.resolved = plan.resolved.map((r) => ({
-            ...r,
-            profileId: adopted.get(r.profileId) ?? r.profileId,
-          }));
+        const changesIdentities =
+          plan.newProfiles.length + plan.newIdentities.length + plan.userIds.length + plan.merges.length > 0;
+        // The usual group (known people, no rejections) is one statement: its own transaction.
+        if (changesIdentities || rejections.length > 0) {
+          await client.query('begin');
+          open = true;
         }
-        const profileOf = plan.profileOf;
-        const inserted = await insertEvents(client, events, profileOf);
-        const fresh: IngestEvent[] = [];
-        const freshProfiles: string[] = [];
-        events.forEach((event, index) => {
-          const result = results[owner[index] as number] as IngestResult;
-          if (inserted.has(index)) {
-            result.accepted++;
-            fresh.push(event);
-            freshProfiles.push(profileOf[index] as string);
-          } else {
-            result.duplicates++;
+        if (changesIdentities) {
+          const adopted = await applyIdentityPlan(client, plan);
+          if (adopted.size > 0) {
+            // Another writer created some of these people first: their profiles hold the events.
+            plan.profileOf = plan.profileOf.map((id) => adopted.get(id) ?? id);
+            plan.resolved = plan.resolved.map((r) => ({
+              ...r,
+              profileId: adopted.get(r.profileId) ?? r.profileId,
+            }));
           }
-        });
-        await applyProfileUpdates(
-          client,
-          aggregateProfileUpdates(fresh, freshProfiles, (ws) => settings.get(ws) ?? defaultIngestSettings),
+        }
+        const changes = events.map((e) =>
+          profileChangesOf(e, settings.get(e.workspaceId) ?? defaultIngestSettings),
         );
+        const fresh = await writeEvents(client, events, plan.profileOf, changes);
+        events.forEach((_event, index) => {
+          const result = results[owner[index] as number] as IngestResult;
+          if (fresh.has(index)) result.accepted++;
+          else result.duplicates++;
+        });
+      } else {
+        await client.query('begin');
+        open = true;
       }
-      await insertRejections(client, rejections);
-      await client.query('commit');
+      if (rejections.length > 0) await insertRejections(client, rejections);
+      if (open) await client.query('commit');
       if (plan) this.#identities?.remember(plan.resolved);
       return results;
     } catch (error) {
       this.#identities?.forget(keys);
-      await client.query('rollback').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      if (open) {
+        await client.query('rollback').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      }
       throw error;
     } finally {
       client.release(broken);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultIngestSettings } from '../settings.js';
 import type { IngestEvent } from '../spec/normalize.js';
-import { aggregateProfileUpdates, normalisePhone, revenueCents } from './profile-updates.js';
+import { normalisePhone, profileChangesOf, revenueCents } from './profile-updates.js';
 
 const ws = '00000000-0000-4000-8000-000000000001';
 function ev(partial: Partial<IngestEvent>): IngestEvent {
@@ -23,74 +23,56 @@ function ev(partial: Partial<IngestEvent>): IngestEvent {
     ...partial,
   };
 }
-const settings = () => defaultIngestSettings;
 
-describe('aggregateProfileUpdates', () => {
-  it('folds a group into one update per profile: last identify wins, seen times span the events', () => {
-    const [update] = aggregateProfileUpdates(
-      [
-        ev({
-          type: 'identify',
-          traits: { plan: 'free', email: 'a@x.io' },
-          timestamp: new Date('2026-01-02T00:00:00Z'),
-        }),
-        ev({ type: 'identify', traits: { plan: 'pro' }, timestamp: new Date('2026-01-01T00:00:00Z') }),
-        ev({ event: 'viewed', timestamp: new Date('2026-01-03T00:00:00Z') }),
-      ],
-      ['p', 'p', 'p'],
-      settings,
+describe('profileChangesOf', () => {
+  it('reads traits, addresses and consent from an identify, keeping consent apart', () => {
+    const changes = profileChangesOf(
+      ev({
+        type: 'identify',
+        traits: { plan: 'pro', email: ' a@x.io ', phone: '+33 6 12 34 56 78', subscriptions: { sms: false } },
+      }),
+      defaultIngestSettings,
     );
-    expect(update).toMatchObject({
-      profileId: 'p',
-      traits: { plan: 'pro', email: 'a@x.io' },
+    expect(changes).toMatchObject({
+      traits: { plan: 'pro', email: ' a@x.io ', phone: '+33 6 12 34 56 78' },
+      subscriptions: { sms: false },
       email: 'a@x.io',
-      firstSeenAt: new Date('2026-01-01T00:00:00Z'),
-      lastSeenAt: new Date('2026-01-03T00:00:00Z'),
-      orders: 0,
+      phone: '+33612345678',
     });
   });
 
-  it('counts orders and revenue in cents from the configured order event only', () => {
-    const [update] = aggregateProfileUpdates(
-      [
-        ev({
-          event: 'order_completed',
-          properties: { revenue: 10.1 },
-          timestamp: new Date('2026-02-01T00:00:00Z'),
-        }),
-        ev({ event: 'order_completed', properties: { revenue: '0.20' } }),
-        ev({ event: 'order_completed', properties: { revenue: 'n/a' } }),
-        ev({ event: 'checkout_started', properties: { revenue: 99 } }),
-      ],
-      ['p', 'p', 'p', 'p'],
-      settings,
+  it('counts the configured order event with its revenue in cents, and nothing else', () => {
+    const order = profileChangesOf(
+      ev({ event: 'order_completed', properties: { revenue: '10.10' } }),
+      defaultIngestSettings,
     );
-    expect(update).toMatchObject({
-      orders: 3,
-      revenueCents: 1030,
-      lastOrderAt: new Date('2026-02-01T00:00:00Z'),
+    expect(order).toMatchObject({ order: true, revenueCents: 1010 });
+    const other = profileChangesOf(
+      ev({ event: 'checkout_started', properties: { revenue: 99 } }),
+      defaultIngestSettings,
+    );
+    expect(other).toMatchObject({ order: false, revenueCents: 0 });
+    const renamed = profileChangesOf(ev({ event: 'Order Completed', properties: { total: 5 } }), {
+      orderEvent: 'Order Completed',
+      revenueProperty: 'total',
     });
+    expect(renamed).toMatchObject({ order: true, revenueCents: 500 });
   });
 
-  it('keeps consent apart so a partial update does not forget other channels', () => {
-    const [update] = aggregateProfileUpdates(
-      [ev({ type: 'identify', traits: { subscriptions: { sms: false } } })],
-      ['p'],
-      settings,
+  it('keeps device timezone, locale and push token apart from explicit traits', () => {
+    const changes = profileChangesOf(
+      ev({ context: { timezone: 'Asia/Tokyo', locale: 'ja-JP', device: { token: 'apns-1' } } }),
+      defaultIngestSettings,
     );
-    expect(update?.traits).toBeNull();
-    expect(update?.subscriptions).toEqual({ sms: false });
-  });
-
-  it('takes timezone, locale and push token from context when traits do not say', () => {
-    const [update] = aggregateProfileUpdates(
-      [ev({ context: { timezone: 'Asia/Tokyo', locale: 'ja-JP', device: { token: 'apns-1' } } })],
-      ['p'],
-      settings,
-    );
-    expect(update).toMatchObject({ timezone: 'Asia/Tokyo', locale: 'ja-JP', pushTokens: ['apns-1'] });
-    const [bad] = aggregateProfileUpdates([ev({ context: { timezone: 'Mars/Olympus' } })], ['p'], settings);
-    expect(bad?.timezone).toBeNull();
+    expect(changes).toMatchObject({
+      timezone: null,
+      contextTimezone: 'Asia/Tokyo',
+      contextLocale: 'ja-JP',
+      pushToken: 'apns-1',
+    });
+    expect(
+      profileChangesOf(ev({ context: { timezone: 'Mars/Olympus' } }), defaultIngestSettings).contextTimezone,
+    ).toBeNull();
   });
 });
 

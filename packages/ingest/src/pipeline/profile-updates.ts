@@ -1,25 +1,27 @@
 import type { IngestSettings } from '../settings.js';
 import type { IngestEvent } from '../spec/normalize.js';
 
-/** What a group of new events changes on one profile, applied in one UPDATE. */
-export interface ProfileUpdate {
-  workspaceId: string;
-  profileId: string;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
+/**
+ * What one event asks of its profile. The store folds these per profile, in arrival order, in
+ * the same statement that inserts the events, so only events that were new count.
+ */
+export interface ProfileChanges {
   /** Top-level traits to set (identify merges shallowly, as Segment does). */
   traits: Record<string, unknown> | null;
   /** Consent merges per channel: `{ sms: false }` must not forget the email consent. */
   subscriptions: Record<string, unknown> | null;
   email: string | null;
   phone: string | null;
+  /** An explicit trait; wins over what is stored. */
   timezone: string | null;
+  /** From the device (context); fills a profile that has none, never overrides a trait. */
+  contextTimezone: string | null;
   locale: string | null;
-  pushTokens: string[] | null;
-  orders: number;
-  /** In cents, so that sums are exact; the store divides by 100. */
+  contextLocale: string | null;
+  pushToken: string | null;
+  order: boolean;
+  /** In cents, so that sums are exact. */
   revenueCents: number;
-  lastOrderAt: Date | null;
 }
 
 const validTimezones = new Map<string, boolean>();
@@ -67,76 +69,40 @@ function record(value: unknown): Record<string, unknown> | null {
     : null;
 }
 
-/**
- * Folds new events into one update per profile: traits in arrival order (the last identify
- * wins, as in Segment), seen times as min/max of event timestamps, and order totals. Pure.
- */
-export function aggregateProfileUpdates(
-  events: readonly IngestEvent[],
-  profileOf: readonly string[],
-  settingsOf: (workspaceId: string) => IngestSettings,
-): ProfileUpdate[] {
-  const updates = new Map<string, ProfileUpdate>();
-  events.forEach((e, index) => {
-    const profileId = profileOf[index] as string;
-    let u = updates.get(profileId);
-    if (!u) {
-      u = {
-        workspaceId: e.workspaceId,
-        profileId,
-        firstSeenAt: e.timestamp,
-        lastSeenAt: e.timestamp,
-        traits: null,
-        subscriptions: null,
-        email: null,
-        phone: null,
-        timezone: null,
-        locale: null,
-        pushTokens: null,
-        orders: 0,
-        revenueCents: 0,
-        lastOrderAt: null,
-      };
-      updates.set(profileId, u);
-    } else {
-      if (e.timestamp < u.firstSeenAt) u.firstSeenAt = e.timestamp;
-      if (e.timestamp > u.lastSeenAt) u.lastSeenAt = e.timestamp;
-    }
-
-    const context = e.context;
-    if (e.traits) {
-      const { subscriptions, ...rest } = e.traits;
-      if (Object.keys(rest).length > 0) u.traits = { ...(u.traits ?? {}), ...rest };
-      const subs = record(subscriptions);
-      if (subs) u.subscriptions = { ...(u.subscriptions ?? {}), ...subs };
-      u.email = normaliseEmail(e.traits.email) ?? u.email;
-      u.phone = normalisePhone(e.traits.phone) ?? u.phone;
-      if (isTimezone(e.traits.timezone)) u.timezone = e.traits.timezone;
-      if (typeof e.traits.locale === 'string' && localePattern.test(e.traits.locale))
-        u.locale = e.traits.locale;
-    }
-    if (!u.timezone && isTimezone(context.timezone)) u.timezone = context.timezone;
-    if (!u.locale && typeof context.locale === 'string' && localePattern.test(context.locale)) {
-      u.locale = context.locale;
-    }
-    const device = record(context.device);
-    const token = device?.token;
-    if (typeof token === 'string' && token.length > 0 && token.length <= 4096) {
-      u.pushTokens ??= [];
-      if (!u.pushTokens.includes(token)) u.pushTokens.push(token);
-    }
-
-    if (e.type === 'track') {
-      const settings = settingsOf(e.workspaceId);
-      if (e.event === settings.orderEvent) {
-        u.orders += 1;
-        u.revenueCents += revenueCents(e.properties[settings.revenueProperty]);
-        if (!u.lastOrderAt || e.timestamp > u.lastOrderAt) u.lastOrderAt = e.timestamp;
-      }
-    }
-  });
-  // A stable order keeps row locks in one order across concurrent groups (no deadlocks).
-  return [...updates.values()].sort((a, b) =>
-    a.profileId < b.profileId ? -1 : a.profileId > b.profileId ? 1 : 0,
-  );
+/** Reads what an event changes on its profile: traits, addresses, consent, order totals. Pure. */
+export function profileChangesOf(e: IngestEvent, settings: IngestSettings): ProfileChanges {
+  const changes: ProfileChanges = {
+    traits: null,
+    subscriptions: null,
+    email: null,
+    phone: null,
+    timezone: null,
+    contextTimezone: null,
+    locale: null,
+    contextLocale: null,
+    pushToken: null,
+    order: false,
+    revenueCents: 0,
+  };
+  if (e.traits) {
+    const { subscriptions, ...rest } = e.traits;
+    if (Object.keys(rest).length > 0) changes.traits = rest;
+    changes.subscriptions = record(subscriptions);
+    changes.email = normaliseEmail(e.traits.email);
+    changes.phone = normalisePhone(e.traits.phone);
+    if (isTimezone(e.traits.timezone)) changes.timezone = e.traits.timezone;
+    if (typeof e.traits.locale === 'string' && localePattern.test(e.traits.locale))
+      changes.locale = e.traits.locale;
+  }
+  const context = e.context;
+  if (isTimezone(context.timezone)) changes.contextTimezone = context.timezone;
+  if (typeof context.locale === 'string' && localePattern.test(context.locale))
+    changes.contextLocale = context.locale;
+  const token = record(context.device)?.token;
+  if (typeof token === 'string' && token.length > 0 && token.length <= 4096) changes.pushToken = token;
+  if (e.type === 'track' && e.event === settings.orderEvent) {
+    changes.order = true;
+    changes.revenueCents = revenueCents(e.properties[settings.revenueProperty]);
+  }
+  return changes;
 }

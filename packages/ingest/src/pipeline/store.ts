@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { IngestEvent } from '../spec/normalize.js';
 import type { IdentityKey, IdentityPlan, KnownIdentity } from './identities.js';
-import type { ProfileUpdate } from './profile-updates.js';
+import type { ProfileChanges } from './profile-updates.js';
 
 /**
  * The SQL of one ingestion group. Every statement takes whole columns as arrays (unnest), so a
@@ -243,108 +243,120 @@ async function mergeProfiles(
   );
 }
 
-/** Inserts the events; returns the indexes of those that were new (a repeated messageId is not). */
-export async function insertEvents(
+const jsonString = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+const jsonValue = (value: unknown) =>
+  value === null || value === undefined ? 'null' : JSON.stringify(value);
+
+/**
+ * The group as one JSON document for json_to_recordset. Built by concatenation: properties and
+ * context are already JSON (serialised once, for the size limit), so they go in as they are,
+ * with no second escaping pass (as an array parameter would need) on either side.
+ */
+export function eventsDocument(
+  events: readonly IngestEvent[],
+  profileOf: readonly string[],
+  changes: readonly ProfileChanges[],
+): string {
+  const rows: string[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as IngestEvent;
+    const c = changes[i] as ProfileChanges;
+    rows[i] =
+      `{"i":${i},"w":"${e.workspaceId}","m":${JSON.stringify(e.messageId)},"t":"${e.type}",` +
+      `"e":${jsonString(e.event)},"pr":"${profileOf[i]}","u":${jsonString(e.userId)},` +
+      `"a":${jsonString(e.anonymousId)},"p":${e.propertiesJson},"c":${e.contextJson},` +
+      `"ts":"${e.timestamp.toISOString()}","ra":"${e.receivedAt.toISOString()}",` +
+      `"tr":${jsonValue(c.traits)},"sb":${jsonValue(c.subscriptions)},"em":${jsonString(c.email)},` +
+      `"ph":${jsonString(c.phone)},"tz":${jsonString(c.timezone)},"ctz":${jsonString(c.contextTimezone)},` +
+      `"lc":${jsonString(c.locale)},"clc":${jsonString(c.contextLocale)},"tk":${jsonString(c.pushToken)},` +
+      `"o":${c.order ? 1 : 0},"rv":${c.revenueCents}}`;
+  }
+  return `[${rows.join(',')}]`;
+}
+
+/**
+ * Inserts the events and applies what the new ones change on their profiles, in ONE statement:
+ * a repeated messageId is skipped by the insert, and only the rows the insert returned are folded
+ * into the profile update (traits in arrival order, order totals summed, seen times spanned).
+ * Alone, the statement is its own transaction: one round trip per group. If a profile was merged
+ * away meanwhile, the statement aborts with 40001 and the group is retried.
+ * Returns the indexes of the events that were new.
+ */
+export async function writeEvents(
   client: pg.PoolClient,
   events: readonly IngestEvent[],
   profileOf: readonly string[],
+  changes: readonly ProfileChanges[],
 ): Promise<Set<number>> {
-  const result = await client.query<{ workspace_id: string; message_id: string }>({
-    name: 'tl_ingest_insert_events',
-    text: `insert into events (workspace_id, message_id, type, event, profile_id, user_id, anonymous_id,
-                               properties, context, timestamp, received_at)
-           select workspace_id, message_id, type, event, profile_id, user_id, anonymous_id,
-                  properties, context, timestamp, received_at
-             from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[],
-                         $8::jsonb[], $9::jsonb[], $10::timestamptz[], $11::timestamptz[])
-                  as e(workspace_id, message_id, type, event, profile_id, user_id, anonymous_id,
-                       properties, context, timestamp, received_at)
-           on conflict (workspace_id, message_id) do nothing
-           returning workspace_id, message_id`,
-    values: [
-      events.map((e) => e.workspaceId),
-      events.map((e) => e.messageId),
-      events.map((e) => e.type),
-      events.map((e) => e.event),
-      profileOf,
-      events.map((e) => e.userId),
-      events.map((e) => e.anonymousId),
-      events.map((e) => e.propertiesJson),
-      events.map((e) => e.contextJson),
-      events.map((e) => e.timestamp.toISOString()),
-      events.map((e) => e.receivedAt.toISOString()),
-    ],
+  const result = await client.query<{ fresh: number[] | null }>({
+    name: 'tl_ingest_write_events',
+    text: `with e as (
+             select * from json_to_recordset($1::json) as e(
+               i int, w uuid, m text, t text, e text, pr uuid, u text, a text, p jsonb, c jsonb,
+               ts timestamptz, ra timestamptz, tr jsonb, sb jsonb, em text, ph text, tz text, ctz text,
+               lc text, clc text, tk text, o int, rv bigint)
+           ),
+           ins as (
+             insert into events (workspace_id, message_id, type, event, profile_id, user_id, anonymous_id,
+                                 properties, context, timestamp, received_at)
+             select w, m, t, e, pr, u, a, p, c, ts, ra from e
+             on conflict (workspace_id, message_id) do nothing
+             returning workspace_id, message_id
+           ),
+           fresh as (
+             select e.* from e join ins on ins.workspace_id = e.w and ins.message_id = e.m
+           ),
+           changes as (
+             select w, pr,
+                    min(ts) as first_seen, max(ts) as last_seen,
+                    touchline_jsonb_merge(tr order by i) filter (where tr is not null) as traits,
+                    touchline_jsonb_merge(sb order by i) filter (where sb is not null) as subscriptions,
+                    (array_agg(em order by i desc) filter (where em is not null))[1] as email,
+                    (array_agg(ph order by i desc) filter (where ph is not null))[1] as phone,
+                    (array_agg(tz order by i desc) filter (where tz is not null))[1] as timezone,
+                    (array_agg(ctz order by i desc) filter (where ctz is not null))[1] as context_timezone,
+                    (array_agg(lc order by i desc) filter (where lc is not null))[1] as locale,
+                    (array_agg(clc order by i desc) filter (where clc is not null))[1] as context_locale,
+                    jsonb_agg(distinct to_jsonb(tk)) filter (where tk is not null) as push_tokens,
+                    sum(o) as orders, sum(rv) as revenue_cents,
+                    max(ts) filter (where o = 1) as last_order_at
+               from fresh
+              group by w, pr
+           ),
+           updated as (
+             update profiles p set
+               first_seen_at = least(p.first_seen_at, u.first_seen),
+               last_seen_at = greatest(p.last_seen_at, u.last_seen),
+               traits = case when u.traits is null and u.subscriptions is null then p.traits
+                 else p.traits || coalesce(u.traits, '{}'::jsonb)
+                   || case when u.subscriptions is null then '{}'::jsonb
+                      else jsonb_build_object('subscriptions',
+                        case when jsonb_typeof(p.traits -> 'subscriptions') = 'object'
+                             then p.traits -> 'subscriptions' else '{}'::jsonb end || u.subscriptions)
+                      end
+                 end,
+               email = coalesce(u.email, p.email),
+               phone = coalesce(u.phone, p.phone),
+               timezone = coalesce(u.timezone, p.timezone, u.context_timezone),
+               locale = coalesce(u.locale, p.locale, u.context_locale),
+               push_tokens = case when u.push_tokens is null then p.push_tokens
+                 else (select coalesce(jsonb_agg(t), '[]'::jsonb) from (
+                         select distinct t from jsonb_array_elements(p.push_tokens || u.push_tokens) as t
+                         limit 20) tokens)
+                 end,
+               orders_count = p.orders_count + u.orders,
+               lifetime_value = p.lifetime_value + u.revenue_cents / 100.0,
+               last_order_at = greatest(p.last_order_at, u.last_order_at),
+               updated_at = now()
+              from changes u
+             where p.workspace_id = u.w and p.id = u.pr and p.merged_into is null
+             returning 1
+           )
+           select touchline_assert_profiles_updated((select count(*) from updated), (select count(*) from changes)),
+                  (select array_agg(i) from fresh) as fresh`,
+    values: [eventsDocument(events, profileOf, changes)],
   });
-  // The group holds each (workspace, messageId) once, so the key finds the event's index.
-  const indexOf = new Map<string, number>();
-  events.forEach((e, index) => {
-    indexOf.set(`${e.workspaceId}\u0001${e.messageId}`, index);
-  });
-  const inserted = new Set<number>();
-  for (const row of result.rows) {
-    const index = indexOf.get(`${row.workspace_id}\u0001${row.message_id}`);
-    if (index !== undefined) inserted.add(index);
-  }
-  return inserted;
-}
-
-/** Applies the aggregated changes; a profile merged away meanwhile makes the group retry. */
-export async function applyProfileUpdates(
-  client: pg.PoolClient,
-  updates: readonly ProfileUpdate[],
-): Promise<void> {
-  if (updates.length === 0) return;
-  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-  const result = await client.query({
-    name: 'tl_ingest_update_profiles',
-    text: `update profiles p set
-              first_seen_at = least(p.first_seen_at, u.first_seen_at),
-              last_seen_at = greatest(p.last_seen_at, u.last_seen_at),
-              traits = case when u.traits is null and u.subscriptions is null then p.traits
-                else p.traits || coalesce(u.traits, '{}'::jsonb)
-                  || case when u.subscriptions is null then '{}'::jsonb
-                     else jsonb_build_object('subscriptions',
-                       case when jsonb_typeof(p.traits -> 'subscriptions') = 'object'
-                            then p.traits -> 'subscriptions' else '{}'::jsonb end || u.subscriptions)
-                     end
-                end,
-              email = coalesce(u.email, p.email),
-              phone = coalesce(u.phone, p.phone),
-              timezone = coalesce(u.timezone, p.timezone),
-              locale = coalesce(u.locale, p.locale),
-              push_tokens = case when u.push_tokens is null then p.push_tokens
-                else (select coalesce(jsonb_agg(t), '[]'::jsonb) from (
-                        select distinct t from jsonb_array_elements(p.push_tokens || u.push_tokens) as t
-                        limit 20) tokens)
-                end,
-              orders_count = p.orders_count + u.orders,
-              lifetime_value = p.lifetime_value + u.revenue,
-              last_order_at = greatest(p.last_order_at, u.last_order_at),
-              updated_at = now()
-             from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::timestamptz[], $5::jsonb[], $6::jsonb[],
-                         $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::int[],
-                         $13::numeric[], $14::timestamptz[])
-                  as u(workspace_id, id, first_seen_at, last_seen_at, traits, subscriptions,
-                       email, phone, timezone, locale, push_tokens, orders, revenue, last_order_at)
-            where p.workspace_id = u.workspace_id and p.id = u.id and p.merged_into is null`,
-    values: [
-      updates.map((u) => u.workspaceId),
-      updates.map((u) => u.profileId),
-      updates.map((u) => u.firstSeenAt.toISOString()),
-      updates.map((u) => u.lastSeenAt.toISOString()),
-      updates.map((u) => json(u.traits)),
-      updates.map((u) => json(u.subscriptions)),
-      updates.map((u) => u.email),
-      updates.map((u) => u.phone),
-      updates.map((u) => u.timezone),
-      updates.map((u) => u.locale),
-      updates.map((u) => json(u.pushTokens)),
-      updates.map((u) => u.orders),
-      updates.map((u) => (u.revenueCents / 100).toFixed(2)),
-      updates.map((u) => u.lastOrderAt?.toISOString() ?? null),
-    ],
-  });
-  if (result.rowCount !== updates.length) throw new IngestConflict('a profile was merged meanwhile');
+  return new Set(result.rows[0]?.fresh ?? []);
 }
 
 export interface Rejection {
