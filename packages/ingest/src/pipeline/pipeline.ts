@@ -163,33 +163,42 @@ export class IngestPipeline {
     try {
       if (events.length > 0) {
         const settings = await this.#settingsFor(client, events);
-        keys = identityKeysOf(events);
-        const cached =
-          useCache && this.#identities ? this.#identities.partition(keys) : { known: [], missing: keys };
-        const known = cached.known.concat(await loadIdentities(client, cached.missing));
-        plan = planIdentities(events, known);
-        const changesIdentities =
-          plan.newProfiles.length + plan.newIdentities.length + plan.userIds.length + plan.merges.length > 0;
-        // The usual group (known people, no rejections) is one statement: its own transaction.
-        if (changesIdentities || rejections.length > 0) {
+        // Known people only (the usual case): no lookup, no plan, no identity writes.
+        let profileOf = useCache ? this.#identities?.resolveAll(events) : undefined;
+        if (!profileOf) {
+          keys = identityKeysOf(events);
+          const cached =
+            useCache && this.#identities ? this.#identities.partition(keys) : { known: [], missing: keys };
+          const known = cached.known.concat(await loadIdentities(client, cached.missing));
+          plan = planIdentities(events, known);
+          const changesIdentities =
+            plan.newProfiles.length + plan.newIdentities.length + plan.userIds.length + plan.merges.length >
+            0;
+          if (changesIdentities || rejections.length > 0) {
+            await client.query('begin');
+            open = true;
+          }
+          if (changesIdentities) {
+            const adopted = await applyIdentityPlan(client, plan);
+            if (adopted.size > 0) {
+              // Another writer created some of these people first: their profiles hold the events.
+              plan.profileOf = plan.profileOf.map((id) => adopted.get(id) ?? id);
+              plan.resolved = plan.resolved.map((r) => ({
+                ...r,
+                profileId: adopted.get(r.profileId) ?? r.profileId,
+              }));
+            }
+          }
+          profileOf = plan.profileOf;
+        } else if (rejections.length > 0) {
+          // Rejections are written in the same transaction as the events they came with.
           await client.query('begin');
           open = true;
-        }
-        if (changesIdentities) {
-          const adopted = await applyIdentityPlan(client, plan);
-          if (adopted.size > 0) {
-            // Another writer created some of these people first: their profiles hold the events.
-            plan.profileOf = plan.profileOf.map((id) => adopted.get(id) ?? id);
-            plan.resolved = plan.resolved.map((r) => ({
-              ...r,
-              profileId: adopted.get(r.profileId) ?? r.profileId,
-            }));
-          }
         }
         const changes = events.map((e) =>
           profileChangesOf(e, settings.get(e.workspaceId) ?? defaultIngestSettings),
         );
-        const fresh = await writeEvents(client, events, plan.profileOf, changes);
+        const fresh = await writeEvents(client, events, profileOf, changes);
         events.forEach((_event, index) => {
           const result = results[owner[index] as number] as IngestResult;
           if (fresh.has(index)) result.accepted++;

@@ -258,14 +258,21 @@ export function eventsDocument(
   changes: readonly ProfileChanges[],
 ): string {
   const rows: string[] = new Array(events.length);
+  // The events of one call share their receivedAt: format it once per call.
+  let receivedAt: Date | undefined;
+  let receivedIso = '';
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as IngestEvent;
     const c = changes[i] as ProfileChanges;
+    if (e.receivedAt !== receivedAt) {
+      receivedAt = e.receivedAt;
+      receivedIso = receivedAt.toISOString();
+    }
     rows[i] =
       `{"i":${i},"w":"${e.workspaceId}","m":${JSON.stringify(e.messageId)},"t":"${e.type}",` +
       `"e":${jsonString(e.event)},"pr":"${profileOf[i]}","u":${jsonString(e.userId)},` +
       `"a":${jsonString(e.anonymousId)},"p":${e.propertiesJson},"c":${e.contextJson},` +
-      `"ts":"${e.timestamp.toISOString()}","ra":"${e.receivedAt.toISOString()}",` +
+      `"ts":"${e.timestamp === receivedAt ? receivedIso : e.timestamp.toISOString()}","ra":"${receivedIso}",` +
       `"tr":${jsonValue(c.traits)},"sb":${jsonValue(c.subscriptions)},"em":${jsonString(c.email)},` +
       `"ph":${jsonString(c.phone)},"tz":${jsonString(c.timezone)},"ctz":${jsonString(c.contextTimezone)},` +
       `"lc":${jsonString(c.locale)},"clc":${jsonString(c.contextLocale)},"tk":${jsonString(c.pushToken)},` +
