@@ -256,7 +256,7 @@ async function startTouchline(databaseUrl: string, dataDir: string) {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [...(process.env.TL_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--conditions=source', '--import', 'tsx', path.join(root, 'apps/server/src/main.ts')],
+    ['--conditions=source', '--import', 'tsx', path.join(root, 'apps/server/src/main.ts')],
     {
       cwd: root,
       env: {
