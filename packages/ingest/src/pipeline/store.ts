@@ -313,42 +313,54 @@ export async function writeEvents(
            fresh as (
              select e.* from e join ins on ins.workspace_id = e.w and ins.message_id = e.m
            ),
+           -- What every new event says (seen times, orders): plain hash aggregates.
            changes as (
              select w, pr,
                     min(ts) as first_seen, max(ts) as last_seen,
+                    sum(o) as orders, sum(rv) as revenue_cents,
+                    max(ts) filter (where o = 1) as last_order_at,
+                    -- Device timezone and locale only fill a profile that has none: any will do.
+                    max(ctz) as context_timezone, max(clc) as context_locale,
+                    max(tk) as push_token
+               from fresh
+              group by w, pr
+              -- Rows are updated (and locked) in this order: the same in every concurrent group,
+              -- so two groups touching the same people wait for each other instead of deadlocking.
+              order by w, pr
+           ),
+           -- What identify calls say, in arrival order: only their (few) rows are sorted.
+           said as materialized (
+             select w, pr,
                     touchline_jsonb_merge(tr order by i) filter (where tr is not null) as traits,
                     touchline_jsonb_merge(sb order by i) filter (where sb is not null) as subscriptions,
                     (array_agg(em order by i desc) filter (where em is not null))[1] as email,
                     (array_agg(ph order by i desc) filter (where ph is not null))[1] as phone,
                     (array_agg(tz order by i desc) filter (where tz is not null))[1] as timezone,
-                    (array_agg(ctz order by i desc) filter (where ctz is not null))[1] as context_timezone,
-                    (array_agg(lc order by i desc) filter (where lc is not null))[1] as locale,
-                    (array_agg(clc order by i desc) filter (where clc is not null))[1] as context_locale,
-                    jsonb_agg(distinct to_jsonb(tk)) filter (where tk is not null) as push_tokens,
-                    sum(o) as orders, sum(rv) as revenue_cents,
-                    max(ts) filter (where o = 1) as last_order_at
+                    (array_agg(lc order by i desc) filter (where lc is not null))[1] as locale
                from fresh
+              where tr is not null or sb is not null or em is not null or ph is not null
+                 or tz is not null or lc is not null
               group by w, pr
            ),
            updated as (
              update profiles p set
                first_seen_at = least(p.first_seen_at, u.first_seen),
                last_seen_at = greatest(p.last_seen_at, u.last_seen),
-               traits = case when u.traits is null and u.subscriptions is null then p.traits
-                 else p.traits || coalesce(u.traits, '{}'::jsonb)
-                   || case when u.subscriptions is null then '{}'::jsonb
+               traits = case when s.traits is null and s.subscriptions is null then p.traits
+                 else p.traits || coalesce(s.traits, '{}'::jsonb)
+                   || case when s.subscriptions is null then '{}'::jsonb
                       else jsonb_build_object('subscriptions',
                         case when jsonb_typeof(p.traits -> 'subscriptions') = 'object'
-                             then p.traits -> 'subscriptions' else '{}'::jsonb end || u.subscriptions)
+                             then p.traits -> 'subscriptions' else '{}'::jsonb end || s.subscriptions)
                       end
                  end,
-               email = coalesce(u.email, p.email),
-               phone = coalesce(u.phone, p.phone),
-               timezone = coalesce(u.timezone, p.timezone, u.context_timezone),
-               locale = coalesce(u.locale, p.locale, u.context_locale),
-               push_tokens = case when u.push_tokens is null then p.push_tokens
+               email = coalesce(s.email, p.email),
+               phone = coalesce(s.phone, p.phone),
+               timezone = coalesce(s.timezone, p.timezone, u.context_timezone),
+               locale = coalesce(s.locale, p.locale, u.context_locale),
+               push_tokens = case when u.push_token is null or p.push_tokens ? u.push_token then p.push_tokens
                  else (select coalesce(jsonb_agg(t), '[]'::jsonb) from (
-                         select distinct t from jsonb_array_elements(p.push_tokens || u.push_tokens) as t
+                         select t from jsonb_array_elements_text(to_jsonb(u.push_token) || p.push_tokens) as t
                          limit 20) tokens)
                  end,
                orders_count = p.orders_count + u.orders,
@@ -356,6 +368,7 @@ export async function writeEvents(
                last_order_at = greatest(p.last_order_at, u.last_order_at),
                updated_at = now()
               from changes u
+              left join said s on s.w = u.w and s.pr = u.pr
              where p.workspace_id = u.w and p.id = u.pr and p.merged_into is null
              returning 1
            )

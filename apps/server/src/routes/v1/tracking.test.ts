@@ -274,6 +274,17 @@ describe('profiles', () => {
     expect(profile).toMatchObject({ email: 'c@example.com', phone: '+15550109999' });
   });
 
+  it('keeps device push tokens, newest first and each once, and the device timezone only where none is set', async () => {
+    const device = (token: string) => ({ device: { token }, timezone: 'Europe/Berlin' });
+    await post('/v1/identify', { userId: 'u-push', traits: { timezone: 'America/Chicago' } });
+    await post('/v1/track', { userId: 'u-push', event: 'app_opened', context: device('tok-1') });
+    await post('/v1/track', { userId: 'u-push', event: 'app_opened', context: device('tok-2') });
+    await post('/v1/track', { userId: 'u-push', event: 'app_opened', context: device('tok-1') });
+    const profile = await profileOf('u-push');
+    expect(profile?.push_tokens).toEqual(['tok-2', 'tok-1']);
+    expect(profile?.timezone).toBe('America/Chicago');
+  });
+
   it('counts orders under the workspace order event and revenue property', async () => {
     await t.database.db
       .updateTable('workspaces')
