@@ -36,6 +36,7 @@ async function eventsOf(profileId: string) {
     .where('workspace_id', '=', t.workspaceId)
     .where('profile_id', '=', profileId)
     .orderBy('timestamp')
+    .orderBy('id')
     .execute();
 }
 
