@@ -1,13 +1,28 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Analytics } from '@segment/analytics-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp, writeKeyHeaders } from '../../../test/test-app.js';
+import {
+  adminHeaders,
+  createTestApp,
+  credentials,
+  type TestApp,
+  writeKeyHeaders,
+} from '../../../test/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(async () => t.close());
+
+/** The app on a real socket (listening once for every test that needs one). */
+async function baseUrl(): Promise<string> {
+  if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address() as { port: number };
+  return `http://127.0.0.1:${address.port}`;
+}
 
 const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
   t.app.inject({
@@ -287,13 +302,10 @@ describe('profiles', () => {
   });
 
   it('counts orders under the workspace order event and revenue property', async () => {
-    await t.database.db
-      .updateTable('workspaces')
-      .set({ settings: JSON.stringify({ orderEvent: 'Order Completed', revenueProperty: 'total' }) })
-      .where('id', '=', t.workspaceId)
-      .execute();
-    // The pipeline caches settings for a few seconds; a change made through the API clears it.
-    t.services.ingest.invalidateSettings(t.workspaceId);
+    const patch = (settings: Record<string, unknown>) =>
+      t.app.inject({ method: 'PATCH', url: '/api/workspace', headers: adminHeaders, payload: { settings } });
+    // A change made through the API applies to the next call at once.
+    expect((await patch({ orderEvent: 'Order Completed', revenueProperty: 'total' })).statusCode).toBe(200);
     await post('/v1/track', {
       userId: 'u-orders',
       event: 'Order Completed',
@@ -305,17 +317,16 @@ describe('profiles', () => {
     expect(profile?.orders_count).toBe(1);
     expect(Number(profile?.lifetime_value)).toBe(40);
     expect(profile?.last_order_at?.toISOString()).toBe('2026-11-05T12:00:00.000Z');
-    await t.database.db
-      .updateTable('workspaces')
-      .set({ settings: '{}' })
-      .where('id', '=', t.workspaceId)
-      .execute();
+    const reset = await patch({ orderEvent: null, revenueProperty: null });
+    expect(reset.json()).toMatchObject({
+      settings: { orderEvent: 'order_completed', revenueProperty: 'revenue' },
+    });
   });
 });
 
 describe('the official Segment client', () => {
   it('@segment/analytics-node delivers identify, track and a repeated messageId to Touchline unchanged', async () => {
-    const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = await baseUrl();
     const analytics = new Analytics({
       writeKey: 'tl_write_test_key_0123456789',
       host: url,
@@ -349,5 +360,85 @@ describe('the official Segment client', () => {
     ]);
     expect(events[1]?.context).toMatchObject({ library: { name: '@segment/analytics-node' } });
     expect(await profileOf('sdk-anon')).toBeDefined();
+  });
+
+  it('plain curl delivers identify, track and batch, and the profile API shows one merged person', async () => {
+    const url = await baseUrl();
+    const curl = async (path: string, body: unknown) => {
+      const { stdout } = await promisify(execFile)('curl', [
+        '-sS',
+        '-u',
+        `${credentials.writeKey}:`,
+        '-H',
+        'content-type: application/json',
+        '-w',
+        '\n%{http_code}',
+        '-d',
+        JSON.stringify(body),
+        `${url}${path}`,
+      ]);
+      const [json, status] = stdout.split('\n');
+      return { status: Number(status), body: JSON.parse(json as string) };
+    };
+    expect(
+      await curl('/v1/track', { anonymousId: 'curl-device', event: 'product_viewed', messageId: 'curl-1' }),
+    ).toEqual({
+      status: 200,
+      body: { success: true, duplicate: false },
+    });
+    expect(
+      (await curl('/v1/track', { anonymousId: 'curl-device', event: 'product_viewed', messageId: 'curl-1' }))
+        .body,
+    ).toEqual({
+      success: true,
+      duplicate: true,
+    });
+    expect(
+      (
+        await curl('/v1/identify', {
+          userId: 'curl-user',
+          anonymousId: 'curl-device',
+          traits: { name: 'Curl' },
+        })
+      ).status,
+    ).toBe(200);
+    const batch = await curl('/v1/batch', {
+      batch: [
+        {
+          type: 'track',
+          userId: 'curl-user',
+          event: 'order_completed',
+          properties: { revenue: 20 },
+          messageId: 'curl-2',
+        },
+        {
+          type: 'track',
+          userId: 'curl-user',
+          event: 'order_completed',
+          properties: { revenue: 20 },
+          messageId: 'curl-2',
+        },
+      ],
+    });
+    expect(batch.body).toEqual({ success: true, accepted: 1, duplicates: 1, rejected: [] });
+
+    const byDevice = await fetch(`${url}/api/profiles/curl-device`, { headers: adminHeaders });
+    const byUser = await fetch(`${url}/api/profiles/curl-user`, { headers: adminHeaders });
+    const person = (await byUser.json()) as {
+      id: string;
+      userId: string;
+      anonymousIds: string[];
+      traits: unknown;
+      computed: { orders_count: number };
+      recentEvents: unknown[];
+    };
+    expect(((await byDevice.json()) as { id: string }).id).toBe(person.id);
+    expect(person).toMatchObject({
+      userId: 'curl-user',
+      anonymousIds: ['curl-device'],
+      traits: { name: 'Curl' },
+      computed: { orders_count: 1 },
+    });
+    expect(person.recentEvents).toHaveLength(3);
   });
 });
