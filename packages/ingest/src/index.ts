@@ -26,6 +26,7 @@ export {
   planIdentities,
 } from './pipeline/identities.js';
 export {
+  IngestOverloaded,
   IngestPipeline,
   type IngestResult,
   type PipelineLogger,

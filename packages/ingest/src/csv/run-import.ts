@@ -1,7 +1,7 @@
 import { finished, type Readable, Transform } from 'node:stream';
 import type { Db } from '@touchline/db';
 import { type CsvError, parse } from 'csv-parse';
-import type { IngestPipeline } from '../pipeline/pipeline.js';
+import { IngestOverloaded, type IngestPipeline, type IngestResult } from '../pipeline/pipeline.js';
 import type { IngestEvent } from '../spec/normalize.js';
 import { type ColumnPlan, type CsvImportKind, planColumns } from './columns.js';
 import {
@@ -87,7 +87,8 @@ export async function runImport(options: RunImportOptions): Promise<ImportOutcom
 
   const flush = async () => {
     if (pendingRows === 0) return;
-    const result = pending.length > 0 ? await pipeline.ingest(pending) : { accepted: 0, duplicates: 0 };
+    const result =
+      pending.length > 0 ? await ingestPatiently(pipeline, pending) : { accepted: 0, duplicates: 0 };
     progress.rowsRead += pendingRows;
     progress.rowsImported += result.accepted;
     progress.rowsFailed += pendingFailed;
@@ -216,5 +217,17 @@ export async function runImport(options: RunImportOptions): Promise<ImportOutcom
   } finally {
     stopWatching();
     input.unpipe(counter);
+  }
+}
+
+/** An import waits its turn when live traffic fills the pipeline, rather than failing. */
+async function ingestPatiently(pipeline: IngestPipeline, events: IngestEvent[]): Promise<IngestResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await pipeline.ingest(events);
+    } catch (error) {
+      if (!(error instanceof IngestOverloaded)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+    }
   }
 }

@@ -26,15 +26,22 @@ interface Pending<T, R> {
 
 export class GroupCommitter<T, R> {
   #queue: Pending<T, R>[] = [];
+  #queuedSize = 0;
   #inFlight = 0;
   #idle: Array<() => void> = [];
   readonly stats = { groups: 0, items: 0, largestGroup: 0 };
 
   constructor(private readonly options: GroupCommitOptions<T, R>) {}
 
+  /** The size (events) of what waits for a group, not counting the groups being written. */
+  get queuedSize(): number {
+    return this.#queuedSize;
+  }
+
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ item, resolve, reject });
+      this.#queuedSize += this.options.sizeOf(item);
       this.#pump();
     });
   }
@@ -56,6 +63,7 @@ export class GroupCommitter<T, R> {
         group.push(next);
         size += nextSize;
         this.#queue.shift();
+        this.#queuedSize -= nextSize;
       }
       this.#inFlight++;
       this.stats.groups++;

@@ -2,7 +2,7 @@ import { createDb, createWorkspace } from '@touchline/db';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeMessage } from '../spec/normalize.js';
-import { IngestPipeline } from './pipeline.js';
+import { IngestOverloaded, IngestPipeline } from './pipeline.js';
 
 let database: TestDatabase;
 let workspaceId: string;
@@ -182,6 +182,34 @@ describe('IngestPipeline', () => {
       .execute();
     expect(stored.map((r) => r.message_id)).toEqual(['iso-0', 'iso-1', 'iso-2']);
     await pipeline.close();
+  });
+
+  it('refuses calls with IngestOverloaded while too much waits, and takes them again once it catches up', async () => {
+    const pipeline = new IngestPipeline({ pool: database.pool, maxInFlight: 1, maxQueuedEvents: 150 });
+    const calls = (prefix: string) =>
+      Array.from({ length: 100 }, (_, i) =>
+        message({ type: 'track', event: 'busy', userId: 'busy', messageId: `${prefix}-${i}` }),
+      );
+    // PostgreSQL stalls (a lock held elsewhere): the first group cannot finish.
+    const blocker = await database.pool.connect();
+    await blocker.query('begin');
+    await blocker.query('lock table events in access exclusive mode');
+    try {
+      const writing = pipeline.ingest(calls('busy-a'));
+      const queued = pipeline.ingest(calls('busy-b'));
+      await expect(pipeline.ingest(calls('busy-c'))).rejects.toBeInstanceOf(IngestOverloaded);
+      await blocker.query('commit');
+      await expect(Promise.all([writing, queued])).resolves.toEqual([
+        { accepted: 100, duplicates: 0 },
+        { accepted: 100, duplicates: 0 },
+      ]);
+      // Caught up: the refused call goes through when sent again.
+      await expect(pipeline.ingest(calls('busy-c'))).resolves.toEqual({ accepted: 100, duplicates: 0 });
+    } finally {
+      await blocker.query('rollback').catch(() => {});
+      blocker.release();
+      await pipeline.close();
+    }
   });
 
   it('refuses new calls once closed, after writing the ones it accepted', async () => {

@@ -36,12 +36,26 @@ export interface PipelineOptions {
   settingsTtlMs?: number;
   /** Identities kept in memory so known users skip the lookup; 0 turns the cache off. */
   identityCacheSize?: number;
+  /**
+   * Events waiting for a group at most. Past it, calls are refused with IngestOverloaded (the
+   * API answers 429 with Retry-After, which Segment's libraries honour by keeping the events and
+   * retrying) instead of queueing without bound while PostgreSQL is slow or away.
+   */
+  maxQueuedEvents?: number;
   logger?: PipelineLogger;
 }
 
 interface Submission {
   events: readonly IngestEvent[];
   rejections: readonly Rejection[];
+}
+
+/** Too much is waiting to be written: the caller should come back in a moment. */
+export class IngestOverloaded extends Error {
+  constructor(readonly queuedEvents: number) {
+    super(`ingestion is behind: ${queuedEvents} events are waiting to be written; retry shortly`);
+    this.name = 'IngestOverloaded';
+  }
 }
 
 const retryableCodes = new Set(['40001', '40P01', '23505']);
@@ -69,11 +83,13 @@ export class IngestPipeline {
   readonly #logger: PipelineLogger | undefined;
   #closed = false;
   #retries = 0;
+  readonly #maxQueuedEvents: number;
   readonly #identities: IdentityCache | undefined;
 
   constructor(options: PipelineOptions) {
     this.#pool = options.pool;
     this.#settingsTtlMs = options.settingsTtlMs ?? 5_000;
+    this.#maxQueuedEvents = options.maxQueuedEvents ?? 50_000;
     this.#logger = options.logger;
     const cacheSize = options.identityCacheSize ?? 200_000;
     this.#identities = cacheSize > 0 ? new IdentityCache(cacheSize) : undefined;
@@ -94,6 +110,10 @@ export class IngestPipeline {
     if (this.#closed) return Promise.reject(new Error('the ingestion pipeline is closed'));
     if (events.length === 0 && rejections.length === 0)
       return Promise.resolve({ accepted: 0, duplicates: 0 });
+    const queued = this.#committer.queuedSize;
+    if (queued > 0 && queued + events.length > this.#maxQueuedEvents) {
+      return Promise.reject(new IngestOverloaded(queued));
+    }
     return this.#committer.submit({ events, rejections });
   }
 

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Analytics } from '@segment/analytics-node';
+import { IngestPipeline } from '@touchline/ingest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminHeaders,
@@ -188,6 +189,43 @@ describe('POST /v1/batch', () => {
     expect(tooLarge.json().message).toBe(
       'body: larger than the limit of 4194304 bytes for this endpoint (after decompression)',
     );
+  });
+
+  it('answers 429 with Retry-After while ingestion is behind, so SDKs keep their events and retry', async () => {
+    const original = t.services.ingest;
+    t.services.ingest = new IngestPipeline({ pool: t.database.pool, maxInFlight: 1, maxQueuedEvents: 150 });
+    const batch = (prefix: string) => ({
+      batch: Array.from({ length: 100 }, (_, i) => ({
+        type: 'track',
+        userId: 'u-busy',
+        event: 'e',
+        messageId: `${prefix}-${i}`,
+      })),
+    });
+    const blocker = await t.database.pool.connect();
+    await blocker.query('begin');
+    await blocker.query('lock table events in access exclusive mode');
+    try {
+      const first = post('/v1/batch', batch('busy-1'));
+      const second = post('/v1/batch', batch('busy-2'));
+      // Let both reach the pipeline: the first is being written, the second waits for it.
+      while ((t.services.ingest.stats.groups as number) < 1)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const refused = await post('/v1/batch', batch('busy-3'));
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json().message).toMatch(/^ingestion is behind: 100 events are waiting to be written/);
+      await blocker.query('commit');
+      expect((await first).statusCode).toBe(200);
+      expect((await second).statusCode).toBe(200);
+      expect((await post('/v1/batch', batch('busy-3'))).json()).toMatchObject({ accepted: 100 });
+    } finally {
+      await blocker.query('rollback').catch(() => {});
+      blocker.release();
+      await t.services.ingest.close();
+      t.services.ingest = original;
+    }
   });
 
   it('refuses a batch longer than the limit, naming it', async () => {

@@ -2,13 +2,15 @@ import {
   batchBody,
   type FieldIssue,
   type IngestEvent,
+  IngestOverloaded,
+  type IngestResult,
   ingestLimits,
   type MessageType,
   messageSchemas,
   normalizeMessage,
   type Rejection,
 } from '@touchline/ingest';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
@@ -42,6 +44,28 @@ const singleRoutes: Array<{ type: MessageType; summary: string }> = [
   { type: 'group', summary: 'Associate a user with a group (Segment group)' },
   { type: 'alias', summary: 'Merge two identities of one user (Segment alias)' },
 ];
+
+/**
+ * Writes the events and waits for the commit. When ingestion is behind, the call is refused with
+ * 429 and Retry-After: Segment's libraries keep the batch and send it again, so nothing is lost
+ * and nothing queues in this process without bound.
+ */
+async function commit(
+  services: Services,
+  reply: FastifyReply,
+  events: IngestEvent[],
+  rejections: Rejection[] = [],
+): Promise<IngestResult> {
+  try {
+    return await services.ingest.ingest(events, rejections);
+  } catch (error) {
+    if (error instanceof IngestOverloaded) {
+      reply.header('retry-after', '1');
+      throw new AppError('rate_limited', error.message);
+    }
+    throw error;
+  }
+}
 
 /** What the rejection log keeps of a refused message: enough to see what was sent. */
 function rejectionOf(
@@ -86,7 +110,7 @@ export async function trackingRoutes(app: FastifyInstance, services: Services): 
         ...routeOptions,
         schema: { tags, summary, body: messageSchemas[type], response: { 200: singleResponse } },
       },
-      async (request) => {
+      async (request, reply) => {
         const workspaceId = workspaceOf(request);
         const normalized = normalizeMessage(request.body, { workspaceId, type, receivedAt: new Date() });
         if (!normalized.ok) {
@@ -100,7 +124,7 @@ export async function trackingRoutes(app: FastifyInstance, services: Services): 
             issues,
           );
         }
-        const result = await services.ingest.ingest([normalized.event]);
+        const result = await commit(services, reply, [normalized.event]);
         return { success: true as const, duplicate: result.accepted === 0 };
       },
     );
@@ -118,6 +142,7 @@ export async function trackingRoutes(app: FastifyInstance, services: Services): 
   };
   const handleBatch = async (
     request: { body: z.infer<typeof batchBody> } & Parameters<typeof workspaceOf>[0],
+    reply: FastifyReply,
   ) => {
     const workspaceId = workspaceOf(request);
     const receivedAt = new Date();
@@ -140,7 +165,7 @@ export async function trackingRoutes(app: FastifyInstance, services: Services): 
         );
       }
     });
-    const result = await services.ingest.ingest(events, rejections);
+    const result = await commit(services, reply, events, rejections);
     if (events.length === 0 && rejected.length > 0) {
       const issues = rejected.flatMap((item) =>
         item.issues.map((i) => ({
