@@ -34,5 +34,10 @@ export class AppError extends Error {
   }
 }
 
+/** Issues as one line, `path: message; path: message` (a message without a path stands alone). */
+export function formatIssues(issues: readonly FieldIssue[]): string {
+  return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+}
+
 export const unauthorized = (message: string) => new AppError('unauthorized', message);
 export const notFound = (message: string) => new AppError('not_found', message);

@@ -1,4 +1,10 @@
-import { type CompiledJourney, type CompiledNode, evaluateNode, type JourneyFacts } from '@touchline/journey';
+import {
+  type CompiledJourney,
+  type CompiledNode,
+  evaluateNode,
+  type JourneyFacts,
+  resolvePath,
+} from '@touchline/journey';
 import { nextTimeOfDay, stableBucket } from './time.js';
 
 /**
@@ -85,15 +91,6 @@ export class JourneyRuntimeError extends Error {
     super(message);
     this.name = 'JourneyRuntimeError';
   }
-}
-
-function getPath(value: unknown, path: string): unknown {
-  let current = value;
-  for (const key of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 function nodeOf(compiled: CompiledJourney, nodeId: string): CompiledNode {
@@ -236,7 +233,7 @@ function planWait(node: CompiledNode, context: AdvanceContext): Wait {
         correlate: wait.correlate
           ? {
               eventPath: wait.correlate.eventPath,
-              value: getPath(context.facts.journey, wait.correlate.triggerEventPath),
+              value: resolvePath(context.facts.journey, wait.correlate.triggerEventPath),
             }
           : null,
       };
@@ -253,7 +250,8 @@ export function matchesWait(wait: Wait, event: { event?: string | null }): boole
   if (wait.kind !== 'event' || event.event !== wait.event) return false;
   if (!wait.correlate) return true;
   return (
-    getPath(event, wait.correlate.eventPath) === wait.correlate.value && wait.correlate.value !== undefined
+    resolvePath(event, wait.correlate.eventPath) === wait.correlate.value &&
+    wait.correlate.value !== undefined
   );
 }
 

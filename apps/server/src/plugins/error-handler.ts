@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type FieldIssue } from '../errors.js';
+import { AppError, type FieldIssue, formatIssues } from '../errors.js';
 
 export interface ErrorBody {
   error: string;
@@ -24,7 +24,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send({
         error: 'Bad Request',
         code: 'validation_failed',
-        message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+        message: formatIssues(issues),
         issues,
       } satisfies ErrorBody);
     }

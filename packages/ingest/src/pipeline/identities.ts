@@ -37,14 +37,15 @@ export interface IdentityPlan {
   resolved: KnownIdentity[];
 }
 
-const key = (workspaceId: string, kind: IdentityKind, value: string) =>
+/** One identity as a map key. */
+export const identityKey = (workspaceId: string, kind: IdentityKind, value: string) =>
   `${workspaceId}\u0001${kind}\u0001${value}`;
 
 /** Every identity the events could resolve through: what the planner needs loaded first. */
 export function identityKeysOf(events: readonly IngestEvent[]): IdentityKey[] {
   const seen = new Map<string, IdentityKey>();
   const add = (workspaceId: string, kind: IdentityKind, value: string) => {
-    const k = key(workspaceId, kind, value);
+    const k = identityKey(workspaceId, kind, value);
     if (!seen.has(k)) seen.set(k, { workspaceId, kind, value });
   };
   for (const e of events) {
@@ -88,7 +89,7 @@ export function planIdentities(
   const profiles = new Map<string, ProfileState>();
   const redirect = new Map<string, string>();
   for (const identity of known) {
-    ids.set(key(identity.workspaceId, identity.kind, identity.value), identity.profileId);
+    ids.set(identityKey(identity.workspaceId, identity.kind, identity.value), identity.profileId);
     if (!profiles.has(identity.profileId)) {
       profiles.set(identity.profileId, {
         workspaceId: identity.workspaceId,
@@ -103,7 +104,8 @@ export function planIdentities(
   >();
   const userIds = new Map<string, IdentityPlan['userIds'][number]>();
   const keyOf = new Map<string, IdentityKey>();
-  for (const identity of known) keyOf.set(key(identity.workspaceId, identity.kind, identity.value), identity);
+  for (const identity of known)
+    keyOf.set(identityKey(identity.workspaceId, identity.kind, identity.value), identity);
   const newIdentities = new Map<string, IdentityKey & { profileId: string }>();
   const merges: IdentityPlan['merges'] = [];
   const profileOf: string[] = [];
@@ -114,11 +116,11 @@ export function planIdentities(
     return current;
   };
   const lookup = (ws: string, kind: IdentityKind, value: string): string | undefined => {
-    const found = ids.get(key(ws, kind, value));
+    const found = ids.get(identityKey(ws, kind, value));
     return found ? resolve(found) : undefined;
   };
   const link = (ws: string, kind: IdentityKind, value: string, profileId: string) => {
-    const k = key(ws, kind, value);
+    const k = identityKey(ws, kind, value);
     ids.set(k, profileId);
     keyOf.set(k, { workspaceId: ws, kind, value });
     newIdentities.set(k, { workspaceId: ws, kind, value, profileId });

@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import type { IngestEvent } from '../spec/normalize.js';
-import type { IdentityKey, IdentityPlan, KnownIdentity } from './identities.js';
+import {
+  type IdentityKey,
+  type IdentityKind,
+  type IdentityPlan,
+  identityKey,
+  type KnownIdentity,
+} from './identities.js';
 import type { ProfileChanges } from './profile-updates.js';
 
 /**
@@ -118,7 +124,7 @@ export async function applyIdentityPlan(
 
   if (plan.newIdentities.length > 0) {
     const identities = plan.newIdentities.map((i) => ({ ...i, profileId: actual(i.profileId) }));
-    const result = await client.query<{ workspace_id: string; kind: string; value: string }>({
+    const result = await client.query<{ workspace_id: string; kind: IdentityKind; value: string }>({
       name: 'tl_ingest_new_identities',
       text: `insert into profile_identities (workspace_id, kind, value, profile_id)
              select * from unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])
@@ -134,11 +140,11 @@ export async function applyIdentityPlan(
     if (result.rows.length !== identities.length) {
       // Someone linked these ids first. A brand-new anonymous profile of ours gives way to the
       // stored one; any other link stays where it is (as for a shared device).
-      const linked = new Set(result.rows.map((r) => `${r.workspace_id}\u0001${r.kind}\u0001${r.value}`));
-      const missed = identities.filter((i) => !linked.has(`${i.workspaceId}\u0001${i.kind}\u0001${i.value}`));
+      const linked = new Set(result.rows.map((r) => identityKey(r.workspace_id, r.kind, r.value)));
+      const missed = identities.filter((i) => !linked.has(identityKey(i.workspaceId, i.kind, i.value)));
       const stored = await client.query<{
         workspace_id: string;
-        kind: string;
+        kind: IdentityKind;
         value: string;
         profile_id: string;
       }>({
@@ -150,14 +156,14 @@ export async function applyIdentityPlan(
         values: [missed.map((i) => i.workspaceId), missed.map((i) => i.kind), missed.map((i) => i.value)],
       });
       const holder = new Map(
-        stored.rows.map((r) => [`${r.workspace_id}\u0001${r.kind}\u0001${r.value}`, r.profile_id]),
+        stored.rows.map((r) => [identityKey(r.workspace_id, r.kind, r.value), r.profile_id]),
       );
       const anonymousNew = new Set(
         plan.newProfiles.filter((p) => !p.userId && !adopted.has(p.id)).map((p) => p.id),
       );
       const orphans: string[] = [];
       for (const identity of missed) {
-        const owner = holder.get(`${identity.workspaceId}\u0001${identity.kind}\u0001${identity.value}`);
+        const owner = holder.get(identityKey(identity.workspaceId, identity.kind, identity.value));
         if (!owner) throw new IngestConflict('an identity being linked elsewhere vanished');
         if (owner !== identity.profileId && anonymousNew.has(identity.profileId)) {
           adopted.set(identity.profileId, owner);

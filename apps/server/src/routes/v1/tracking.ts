@@ -13,7 +13,7 @@ import {
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../errors.js';
+import { AppError, formatIssues } from '../../errors.js';
 import { workspaceOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { decompressBodies } from './decompress.js';
@@ -85,10 +85,7 @@ function rejectionOf(
     workspaceId,
     messageId: messageId?.slice(0, ingestLimits.maxMessageIdLength) ?? null,
     type: type?.slice(0, 50) ?? null,
-    reason: issues
-      .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
-      .join('; ')
-      .slice(0, 2000),
+    reason: formatIssues(issues).slice(0, 2000),
     payload: payload.slice(0, 8192),
   };
 }
@@ -118,11 +115,7 @@ export async function trackingRoutes(app: FastifyInstance, services: Services): 
             path: i.path ? `body.${i.path}` : 'body',
             message: i.message,
           }));
-          throw new AppError(
-            'validation_failed',
-            issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-            issues,
-          );
+          throw new AppError('validation_failed', formatIssues(issues), issues);
         }
         const result = await commit(services, reply, [normalized.event]);
         return { success: true as const, duplicate: result.accepted === 0 };
@@ -175,10 +168,7 @@ export async function trackingRoutes(app: FastifyInstance, services: Services): 
       );
       throw new AppError(
         'validation_failed',
-        `no message in the batch is valid: ${issues
-          .slice(0, 5)
-          .map((i) => `${i.path}: ${i.message}`)
-          .join('; ')}`,
+        `no message in the batch is valid: ${formatIssues(issues.slice(0, 5))}`,
         issues.slice(0, 100),
       );
     }
