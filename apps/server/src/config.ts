@@ -28,6 +28,17 @@ export const configSchema = z.object({
   TOUCHLINE_WORKER: z.enum(['on', 'off']).default('on'),
   TOUCHLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   TOUCHLINE_EDITOR_DIR: optional,
+  /** Journey waits due later than this many seconds are held in a table until they come close. */
+  TOUCHLINE_WAIT_HORIZON_SECONDS: z.coerce.number().int().min(0).default(900),
+  /** Waits and messages overdue this long with no live job are queued again (a killed worker). */
+  TOUCHLINE_OVERDUE_SECONDS: z.coerce.number().min(0.5).default(60),
+  /** Crash tests only: `<statement>:<count>` SIGKILLs the process after a runtime statement. */
+  TOUCHLINE_FAULT_KILL_AFTER: optional.pipe(
+    z
+      .string()
+      .regex(/^[a-z_]+:\d+$/, { error: 'must be <statement>:<count>' })
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -44,6 +55,9 @@ export interface Config {
   workerConcurrency: number;
   editorDir: string;
   logLevel: string;
+  waitHorizonMs: number;
+  overdueAfterMs: number;
+  faultKillAfter: { statement: string; count: number } | undefined;
 }
 
 const defaultEditorDir = fileURLToPath(new URL('../../editor/dist', import.meta.url));
@@ -70,5 +84,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: c.TOUCHLINE_WORKER_CONCURRENCY,
     editorDir: c.TOUCHLINE_EDITOR_DIR ? path.resolve(c.TOUCHLINE_EDITOR_DIR) : defaultEditorDir,
     logLevel: c.LOG_LEVEL,
+    waitHorizonMs: c.TOUCHLINE_WAIT_HORIZON_SECONDS * 1000,
+    overdueAfterMs: c.TOUCHLINE_OVERDUE_SECONDS * 1000,
+    faultKillAfter: c.TOUCHLINE_FAULT_KILL_AFTER
+      ? {
+          statement: c.TOUCHLINE_FAULT_KILL_AFTER.split(':')[0] as string,
+          count: Number(c.TOUCHLINE_FAULT_KILL_AFTER.split(':')[1]),
+        }
+      : undefined,
   };
 }

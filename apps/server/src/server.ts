@@ -2,6 +2,7 @@ import { type OpenDatabase, openDatabase } from '@touchline/db';
 import { IngestPipeline } from '@touchline/ingest';
 import type { NodeTypeRegistry } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
+import { JourneyRuntime } from '@touchline/runtime';
 import { startWorker, type TouchlineWorker } from '@touchline/worker';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
@@ -31,30 +32,45 @@ export async function startServer(
     applicationName: 'touchline-server',
   });
   let worker: TouchlineWorker | undefined;
+  let runtime: JourneyRuntime | undefined;
   let app: FastifyInstance | undefined;
   try {
     const { generated } = await bootstrap(database.db, config);
     const banner = formatGeneratedCredentials(generated);
     if (banner) (options.printCredentials ?? ((text) => process.stdout.write(`${text}\n`)))(banner);
 
+    const registry = options.registry ?? createBuiltinRegistry();
+    runtime = new JourneyRuntime({
+      pool: database.pool,
+      connection: { connectionString: database.url },
+      registry,
+      logger: logger.child({ component: 'runtime' }),
+      horizonMs: config.waitHorizonMs,
+      overdueAfterMs: config.overdueAfterMs,
+      ...(config.faultKillAfter ? { killAfter: config.faultKillAfter } : {}),
+    });
+    await runtime.start();
     if (config.worker) {
       worker = await startWorker({
         db: database.db,
         pool: database.pool,
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
+        runtime,
       });
     }
     const ingest = new IngestPipeline({
       pool: database.pool,
       logger: logger.child({ component: 'ingest' }),
+      journeys: runtime,
     });
     const services = {
       config,
       db: database.db,
       keys: new KeyResolver(database.db),
       ingest,
-      registry: options.registry ?? createBuiltinRegistry(),
+      registry,
+      runtime,
       worker: () => worker,
     };
     app = await buildApp({ services, logger });
@@ -71,7 +87,9 @@ export async function startServer(
           // Requests drain first; each waits for its events to commit before it answers.
           await running.close();
           await ingest.close();
+          // Timers in progress finish (they wait on the runtime) before the runtime stops.
           await worker?.stop();
+          await runtime?.close();
           await database.close();
         })();
         return stopping;
@@ -80,6 +98,7 @@ export async function startServer(
   } catch (error) {
     await app?.close().catch(() => {});
     await worker?.stop().catch(() => {});
+    await runtime?.close().catch(() => {});
     await database.close().catch(() => {});
     throw error;
   }

@@ -1,6 +1,7 @@
 import type { Db } from '@touchline/db';
 import type { IngestPipeline } from '@touchline/ingest';
 import type { NodeTypeRegistry } from '@touchline/journey';
+import type { JourneyRuntime } from '@touchline/runtime';
 import type { TouchlineWorker } from '@touchline/worker';
 import type { KeyResolver } from './auth/key-resolver.js';
 import type { Config } from './config.js';
@@ -14,6 +15,8 @@ export interface Services {
   ingest: IngestPipeline;
   /** Built-in and custom node types; shared by the compiler, runtime and API. */
   registry: NodeTypeRegistry;
+  /** Runs live journeys: events through the inbox, timers through the worker. */
+  runtime: JourneyRuntime;
   /** The in-process worker, or undefined when workers run as separate processes. */
   worker: () => TouchlineWorker | undefined;
 }

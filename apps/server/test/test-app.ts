@@ -4,7 +4,9 @@ import path from 'node:path';
 import { IngestPipeline } from '@touchline/ingest';
 import type { NodeTypeRegistry } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
+import { JourneyRuntime } from '@touchline/runtime';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
+import { startWorker, type TouchlineWorker } from '@touchline/worker';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { bootstrap } from '../src/auth/bootstrap.js';
@@ -32,6 +34,13 @@ export interface TestApp {
 export async function createTestApp(
   overrides: Partial<Config> = {},
   registry: NodeTypeRegistry = createBuiltinRegistry(),
+  options: {
+    /** Run a real graphile-worker (journey timers, deliveries) as the server does. */
+    worker?: boolean;
+    /** The runtime's clock (journey tests move time forward). */
+    now?: () => Date;
+    horizonMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const editorDir = mkdtempSync(path.join(tmpdir(), 'touchline-editor-'));
@@ -52,13 +61,34 @@ export async function createTestApp(
     ...overrides,
   };
   const { workspace } = await bootstrap(database.db, config);
+  const runtime = new JourneyRuntime({
+    pool: database.pool,
+    connection: { connectionString: database.url },
+    registry,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.horizonMs !== undefined ? { horizonMs: options.horizonMs } : {}),
+  });
+  await runtime.start();
+  let worker: TouchlineWorker | undefined;
+  if (options.worker) {
+    const { pino } = await import('pino');
+    worker = await startWorker({
+      db: database.db,
+      pool: database.pool,
+      logger: pino({ level: 'warn' }),
+      concurrency: 8,
+      pollInterval: 100,
+      runtime,
+    });
+  }
   const services: Services = {
     config,
     db: database.db,
     keys: new KeyResolver(database.db),
-    ingest: new IngestPipeline({ pool: database.pool }),
+    ingest: new IngestPipeline({ pool: database.pool, journeys: runtime }),
     registry,
-    worker: () => undefined,
+    runtime,
+    worker: () => worker,
   };
   const app = await buildApp({ services, logger: false });
   await app.ready();
@@ -71,6 +101,8 @@ export async function createTestApp(
     async close() {
       await app.close();
       await services.ingest.close();
+      await worker?.stop();
+      await runtime.close();
       await database.drop();
     },
   };

@@ -2,6 +2,8 @@
 // out. It shares the server's database: DATABASE_URL, or the embedded PostgreSQL under
 // TOUCHLINE_DATA_DIR (attaching to it when the server already runs it).
 import { openDatabase, resolveDataDir } from '@touchline/db';
+import { createBuiltinRegistry } from '@touchline/nodes';
+import { JourneyRuntime } from '@touchline/runtime';
 import { pino } from 'pino';
 import { stopOnSignals } from './shutdown.js';
 import { startWorker } from './worker.js';
@@ -13,15 +15,26 @@ const database = await openDatabase({
   log: (line) => logger.debug({ component: 'postgres' }, line),
   applicationName: 'touchline-worker',
 });
+// Journey timers run here; events are run by the servers that accept them, and by this
+// worker's inbox sweep when a server could not.
+const runtime = new JourneyRuntime({
+  pool: database.pool,
+  connection: { connectionString: database.url },
+  registry: createBuiltinRegistry(),
+  logger: logger.child({ component: 'runtime' }),
+});
+await runtime.start();
 const worker = await startWorker({
   db: database.db,
   pool: database.pool,
   logger,
+  runtime,
   concurrency: Number(process.env.TOUCHLINE_WORKER_CONCURRENCY ?? 8),
 });
 logger.info('worker started');
 
 stopOnSignals(async () => {
   await worker.stop();
+  await runtime.close();
   await database.close();
 }, logger);

@@ -1,10 +1,13 @@
 import type { Db } from '@touchline/db';
 import { parseTaskPayload, type TaskName, type TaskPayload } from '@touchline/jobs';
+import type { JourneyRuntime } from '@touchline/runtime';
 import type { JobHelpers, Task } from 'graphile-worker';
 
 export interface TaskContext {
   db: Db;
   helpers: JobHelpers;
+  /** The journey runtime of this process (absent in a worker started without one). */
+  runtime: JourneyRuntime | undefined;
 }
 
 export interface TouchlineTask<T extends TaskName = TaskName> {
@@ -23,8 +26,12 @@ export function defineTask<T extends TaskName>(
   return { name, run };
 }
 
-export function toGraphileTask<T extends TaskName>(task: TouchlineTask<T>, db: Db): Task {
+export function toGraphileTask<T extends TaskName>(
+  task: TouchlineTask<T>,
+  db: Db,
+  runtime?: JourneyRuntime,
+): Task {
   return async (payload, helpers) => {
-    await task.run(parseTaskPayload(task.name, payload), { db, helpers });
+    await task.run(parseTaskPayload(task.name, payload), { db, helpers, runtime });
   };
 }

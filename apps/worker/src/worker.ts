@@ -1,4 +1,5 @@
 import type { Db } from '@touchline/db';
+import type { JourneyRuntime } from '@touchline/runtime';
 import {
   type LogFunctionFactory,
   Logger,
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   // biome-ignore lint/suspicious/noExplicitAny: tasks of any name
   tasks?: ReadonlyArray<TouchlineTask<any>>;
   pollInterval?: number;
+  /** Runs journey timers; without it, `journey_wake` jobs are left to a worker that has one. */
+  runtime?: JourneyRuntime;
 }
 
 export interface TouchlineWorker {
@@ -29,6 +32,7 @@ export interface TouchlineWorker {
 }
 
 const crontab = parseCrontab(`
+* * * * * journey_timers_promote
 0 * * * * sessions_cleanup ?fill=1h
 15 3 * * * rfm_recompute_all ?fill=1d
 45 3 * * * ingest_rejections_cleanup ?fill=1d
@@ -36,7 +40,8 @@ const crontab = parseCrontab(`
 
 export async function startWorker(options: WorkerOptions): Promise<TouchlineWorker> {
   const taskList: TaskList = {};
-  for (const task of options.tasks ?? builtinTasks) taskList[task.name] = toGraphileTask(task, options.db);
+  for (const task of options.tasks ?? builtinTasks)
+    taskList[task.name] = toGraphileTask(task, options.db, options.runtime);
   const runner = await run({
     pgPool: options.pool,
     taskList,

@@ -6,9 +6,11 @@ export {
   startEmbeddedPostgres,
 } from './embedded/embedded-postgres.js';
 export { freePort } from './embedded/process.js';
+export { type GroupCommitOptions, GroupCommitter, SubmissionFailed } from './group-commit.js';
 export { defaultMigrationsDir, type Migration, migrate, readMigrations } from './migrate.js';
 export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDatabase } from './open.js';
 export * from './repos/api-keys.js';
+export * from './repos/enrollments.js';
 export * from './repos/journeys.js';
 export * from './repos/members.js';
 export * from './repos/products.js';

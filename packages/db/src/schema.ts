@@ -163,6 +163,49 @@ export interface EnrollmentsTable {
   updated_at: Timestamp;
   ended_at: NullableTimestamp;
   end_reason: string | null;
+  entry_slot: string | null;
+  entry_key: Generated<string>;
+  visits: Json<Record<string, number>>;
+  current_visit: number | null;
+  wait: Json<Record<string, unknown>> | null;
+  wake_at: NullableTimestamp;
+  held: Generated<boolean>;
+  converted_at: NullableTimestamp;
+}
+
+export interface EnrollmentStepsTable {
+  workspace_id: string;
+  enrollment_id: string;
+  node_id: string;
+  visit: number;
+  journey_id: string;
+  journey_version: number;
+  profile_id: string;
+  type: string;
+  port: string | null;
+  rule: string | null;
+  reason: string | null;
+  facts: Json<Record<string, unknown>> | null;
+  entered_at: RequiredTimestamp;
+  left_at: NullableTimestamp;
+}
+
+export interface JourneyInboxTable {
+  id: Generated<string>;
+  workspace_id: string;
+  event_id: string;
+  profile_id: string;
+  created_at: Timestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface JourneyTimersTable {
+  workspace_id: string;
+  enrollment_id: string;
+  node_id: string;
+  visit: number;
+  wake_at: RequiredTimestamp;
 }
 
 export interface MessagesTable {
@@ -260,6 +303,9 @@ export interface Database {
   journeys: JourneysTable;
   journey_versions: JourneyVersionsTable;
   enrollments: EnrollmentsTable;
+  enrollment_steps: EnrollmentStepsTable;
+  journey_inbox: JourneyInboxTable;
+  journey_timers: JourneyTimersTable;
   messages: MessagesTable;
   products: ProductsTable;
   imports: ImportsTable;

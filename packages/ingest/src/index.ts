@@ -1,3 +1,4 @@
+export { GroupCommitter, SubmissionFailed } from '@touchline/db';
 export {
   type ColumnPlan,
   type CsvColumn,
@@ -17,7 +18,6 @@ export {
 export { csvImportSource, csvMessageId, normalizeRow, type RowIssue, rowToMessage } from './csv/rows.js';
 export { type ImportOutcome, type RunImportOptions, runImport } from './csv/run-import.js';
 export { parseCsvTimestamp, type ValueType } from './csv/values.js';
-export { GroupCommitter, SubmissionFailed } from './pipeline/group-commit.js';
 export {
   type IdentityKind,
   type IdentityPlan,
@@ -29,6 +29,7 @@ export {
   IngestOverloaded,
   IngestPipeline,
   type IngestResult,
+  type JourneyHandoff,
   type PipelineLogger,
   type PipelineOptions,
 } from './pipeline/pipeline.js';

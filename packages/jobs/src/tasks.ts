@@ -7,6 +7,15 @@ import { z } from 'zod';
 export const taskPayloads = {
   /** Deletes rejected-event records older than 30 days. Runs daily from the worker's crontab. */
   ingest_rejections_cleanup: z.object({}).strict(),
+  /** Moves journey waits coming due from `journey_timers` into the queue. Runs every minute. */
+  journey_timers_promote: z.object({}).strict(),
+  /**
+   * A journey wait ends: the enrollment step (workspace, enrollment, node, visit) moves on by its
+   * timer or timeout port, unless an event moved it on first. Job key: `wake:<e>:<n>:<v>`.
+   */
+  journey_wake: z.object({ w: z.uuid(), e: z.uuid(), n: z.string().min(1), v: z.int().min(1) }).strict(),
+  /** Delivers one outbox message. Job key: `deliver:<messageId>`. */
+  message_deliver: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }).strict(),
   /** Recomputes the RFM scores of one workspace's profiles. */
   rfm_recompute: z.object({ workspaceId: z.uuid() }).strict(),
   /** Enqueues one `rfm_recompute` per workspace. Runs daily from the worker's crontab. */

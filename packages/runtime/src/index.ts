@@ -12,4 +12,20 @@ export {
   type Stop,
   type Wait,
 } from './advance.js';
+export { JourneyCatalog } from './catalog.js';
+export { type DecideCounts, decideEvents, decideWakes, type WakeRequest } from './decide.js';
+export { Effects } from './effects.js';
+export { type EnrollmentState, stepKey, wakeJobKey } from './enrollment.js';
+export { decideEntry, type EntryDecision } from './entry.js';
+export {
+  type EventFact,
+  type JourneyFact,
+  journeyFact,
+  type ProfileFact,
+  type ProfileSource,
+  profileFact,
+} from './facts.js';
+export { type RoutedVersion, RoutingIndex } from './routing.js';
+export { JourneyRuntime, type RuntimeLogger, type RuntimeOptions } from './runtime.js';
+export { promoteTimers } from './store.js';
 export { nextTimeOfDay, stableBucket, zonedInstant, zoneOffsetMs } from './time.js';

@@ -1,5 +1,7 @@
 import type { TouchlineTask } from '../task.js';
 import { ingestRejectionsCleanup } from './ingest-rejections-cleanup.js';
+import { journeyTimersPromote, journeyWake } from './journey-wake.js';
+import { messageDeliver } from './message-deliver.js';
 import { rfmRecompute } from './rfm-recompute.js';
 import { rfmRecomputeAll } from './rfm-recompute-all.js';
 import { sessionsCleanup } from './sessions-cleanup.js';
@@ -8,6 +10,9 @@ import { systemPing } from './system-ping.js';
 // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of tasks, each typed by its own name
 export const builtinTasks: ReadonlyArray<TouchlineTask<any>> = [
   ingestRejectionsCleanup,
+  journeyTimersPromote,
+  journeyWake,
+  messageDeliver,
   rfmRecompute,
   rfmRecomputeAll,
   sessionsCleanup,

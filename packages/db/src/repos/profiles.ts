@@ -27,6 +27,7 @@ export interface ProfileEnrollmentRow {
   entered_at: Date;
   ended_at: Date | null;
   end_reason: string | null;
+  converted_at: Date | null;
 }
 
 export interface ProfileMessageRow {
@@ -124,6 +125,7 @@ export async function listProfileEnrollments(
       'e.entered_at',
       'e.ended_at',
       'e.end_reason',
+      'e.converted_at',
     ])
     .where('e.workspace_id', '=', workspaceId)
     .where('e.profile_id', '=', profileId)

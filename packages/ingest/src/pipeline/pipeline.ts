@@ -1,7 +1,7 @@
+import { GroupCommitter, SubmissionFailed } from '@touchline/db';
 import type pg from 'pg';
 import { defaultIngestSettings, type IngestSettings, ingestSettingsOf } from '../settings.js';
 import type { IngestEvent } from '../spec/normalize.js';
-import { GroupCommitter, SubmissionFailed } from './group-commit.js';
 import { type IdentityKey, identityKeysOf, planIdentities } from './identities.js';
 import { IdentityCache } from './identity-cache.js';
 import { profileChangesOf } from './profile-updates.js';
@@ -43,6 +43,16 @@ export interface PipelineOptions {
    */
   maxQueuedEvents?: number;
   logger?: PipelineLogger;
+  /**
+   * The journey runtime: which events a live journey may react to (they go to its inbox in the
+   * same statement as the event), and the inbox rows to run once committed.
+   */
+  journeys?: JourneyHandoff;
+}
+
+export interface JourneyHandoff {
+  isRelevant(workspaceId: string, event: string | null): boolean;
+  routed(inboxIds: readonly string[]): void;
 }
 
 interface Submission {
@@ -85,12 +95,14 @@ export class IngestPipeline {
   #retries = 0;
   readonly #maxQueuedEvents: number;
   readonly #identities: IdentityCache | undefined;
+  readonly #journeys: JourneyHandoff | undefined;
 
   constructor(options: PipelineOptions) {
     this.#pool = options.pool;
     this.#settingsTtlMs = options.settingsTtlMs ?? 5_000;
     this.#maxQueuedEvents = options.maxQueuedEvents ?? 50_000;
     this.#logger = options.logger;
+    this.#journeys = options.journeys;
     const cacheSize = options.identityCacheSize ?? 200_000;
     this.#identities = cacheSize > 0 ? new IdentityCache(cacheSize) : undefined;
     this.#committer = new GroupCommitter<Submission, IngestResult>({
@@ -180,6 +192,7 @@ export class IngestPipeline {
     let keys: IdentityKey[] = [];
     let plan: ReturnType<typeof planIdentities> | undefined;
     let open = false;
+    let inbox: string[] = [];
     try {
       if (events.length > 0) {
         const settings = await this.#settingsFor(client, events);
@@ -218,7 +231,12 @@ export class IngestPipeline {
         const changes = events.map((e) =>
           profileChangesOf(e, settings.get(e.workspaceId) ?? defaultIngestSettings),
         );
-        const fresh = await writeEvents(client, events, profileOf, changes);
+        const routed = this.#journeys
+          ? events.map((e) => (this.#journeys as JourneyHandoff).isRelevant(e.workspaceId, e.event))
+          : undefined;
+        const written = await writeEvents(client, events, profileOf, changes, routed);
+        const fresh = written.fresh;
+        inbox = written.inbox;
         events.forEach((_event, index) => {
           const result = results[owner[index] as number] as IngestResult;
           if (fresh.has(index)) result.accepted++;
@@ -231,6 +249,7 @@ export class IngestPipeline {
       if (rejections.length > 0) await insertRejections(client, rejections);
       if (open) await client.query('commit');
       if (plan) this.#identities?.remember(plan.resolved);
+      if (inbox.length > 0) this.#journeys?.routed(inbox);
       return results;
     } catch (error) {
       this.#identities?.forget(keys);

@@ -262,6 +262,7 @@ export function eventsDocument(
   events: readonly IngestEvent[],
   profileOf: readonly string[],
   changes: readonly ProfileChanges[],
+  routed?: readonly boolean[],
 ): string {
   const rows: string[] = new Array(events.length);
   // The events of one call share their receivedAt: format it once per call.
@@ -282,7 +283,7 @@ export function eventsDocument(
       `"tr":${jsonValue(c.traits)},"sb":${jsonValue(c.subscriptions)},"em":${jsonString(c.email)},` +
       `"ph":${jsonString(c.phone)},"tz":${jsonString(c.timezone)},"ctz":${jsonString(c.contextTimezone)},` +
       `"lc":${jsonString(c.locale)},"clc":${jsonString(c.contextLocale)},"tk":${jsonString(c.pushToken)},` +
-      `"o":${c.order ? 1 : 0},"rv":${c.revenueCents}}`;
+      `"o":${c.order ? 1 : 0},"rv":${c.revenueCents}${routed?.[i] ? ',"jr":true' : ''}}`;
   }
   return `[${rows.join(',')}]`;
 }
@@ -300,24 +301,31 @@ export async function writeEvents(
   events: readonly IngestEvent[],
   profileOf: readonly string[],
   changes: readonly ProfileChanges[],
-): Promise<Set<number>> {
-  const result = await client.query<{ fresh: number[] | null }>({
+  routed?: readonly boolean[],
+): Promise<{ fresh: Set<number>; inbox: string[] }> {
+  const result = await client.query<{ fresh: number[] | null; inbox: string[] | null }>({
     name: 'tl_ingest_write_events',
     text: `with e as (
              select * from json_to_recordset($1::json) as e(
                i int, w uuid, m text, t text, e text, pr uuid, u text, a text, p jsonb, c jsonb,
                ts timestamptz, ra timestamptz, tr jsonb, sb jsonb, em text, ph text, tz text, ctz text,
-               lc text, clc text, tk text, o int, rv bigint)
+               lc text, clc text, tk text, o int, rv bigint, jr boolean)
            ),
            ins as (
              insert into events (workspace_id, message_id, type, event, profile_id, user_id, anonymous_id,
                                  properties, context, timestamp, received_at)
              select w, m, t, e, pr, u, a, p, c, ts, ra from e
              on conflict (workspace_id, message_id) do nothing
-             returning workspace_id, message_id
+             returning workspace_id, message_id, id
            ),
            fresh as (
-             select e.* from e join ins on ins.workspace_id = e.w and ins.message_id = e.m
+             select e.*, ins.id as eid from e join ins on ins.workspace_id = e.w and ins.message_id = e.m
+           ),
+           -- Events a live journey may react to, handed to the runtime in this same transaction.
+           inbox as (
+             insert into journey_inbox (workspace_id, event_id, profile_id)
+             select w, eid, pr from fresh where jr order by i
+             returning id
            ),
            -- What every new event says (seen times, orders): plain hash aggregates.
            changes as (
@@ -379,10 +387,11 @@ export async function writeEvents(
              returning 1
            )
            select touchline_assert_profiles_updated((select count(*) from updated), (select count(*) from changes)),
-                  (select array_agg(i) from fresh) as fresh`,
-    values: [eventsDocument(events, profileOf, changes)],
+                  (select array_agg(i) from fresh) as fresh,
+                  (select array_agg(id::text) from inbox) as inbox`,
+    values: [eventsDocument(events, profileOf, changes, routed)],
   });
-  return new Set(result.rows[0]?.fresh ?? []);
+  return { fresh: new Set(result.rows[0]?.fresh ?? []), inbox: result.rows[0]?.inbox ?? [] };
 }
 
 export interface Rejection {

@@ -2,6 +2,7 @@ import {
   type Db,
   type DbOrTrx,
   deleteJourney,
+  exitRunningEnrollments,
   findJourney,
   findJourneyVersion,
   insertJourney,
@@ -10,7 +11,9 @@ import {
   latestJourneyVersion,
   listJourneys,
   listJourneyVersions,
+  moveRunningEnrollments,
   referenceIds,
+  releaseHeldEnrollments,
   setJourneyStatus,
   updateJourneyDraft,
 } from '@touchline/db';
@@ -85,7 +88,7 @@ function toSummary(journey: Journey) {
 /** Journeys: drafts saved as drawn, validated by the compiler, published as immutable versions. */
 export async function journeyRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { db, registry } = services;
+  const { db, registry, runtime } = services;
   const tags = ['journeys'];
 
   r.get(
@@ -237,7 +240,14 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
       const workspaceId = requirePrincipal(request).workspaceId;
       const journey = await requireJourney(db, workspaceId, request.params.id);
       if (journey.live_version === null) await deleteJourney(db, workspaceId, journey.id);
-      else await setJourneyStatus(db, workspaceId, journey.id, 'archived');
+      else {
+        await db.transaction().execute(async (trx) => {
+          await setJourneyStatus(trx, workspaceId, journey.id, 'archived');
+          // Archiving ends every running enrollment; their timers find nothing left to run.
+          await exitRunningEnrollments(trx, workspaceId, journey.id, 'the journey was archived');
+        });
+        await runtime.catalog.reload();
+      }
       return reply.status(204).send(null);
     },
   );
@@ -248,9 +258,22 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
       schema: {
         tags,
         summary: 'Publish the draft as a new immutable version (422 with the errors when invalid)',
+        description:
+          'New enrollments take the new version. Running enrollments finish on the version they started ' +
+          '(`runningEnrollments: "stay"`, the default) or move to the node with the same id in the new ' +
+          'version (`"move"`; those whose node no longer exists stay).',
         params: idParams,
+        body: z
+          .object({
+            runningEnrollments: z.enum(['stay', 'move'], { error: 'must be "stay" or "move"' }).optional(),
+          })
+          .nullish(),
         response: {
-          200: z.object({ journey: summaryBody, version: z.number().int() }),
+          200: z.object({
+            journey: summaryBody,
+            version: z.number().int(),
+            moved: z.number().int().describe('running enrollments moved to the new version'),
+          }),
           422: z.object({ errors: z.array(journeyErrorSchema) }),
         },
       },
@@ -272,11 +295,24 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
           compiled: compiled.compiled,
           memberId: memberOf(principal),
         });
+        const moved =
+          request.body?.runningEnrollments === 'move'
+            ? await moveRunningEnrollments(
+                trx,
+                principal.workspaceId,
+                journey.id,
+                version,
+                Object.fromEntries(
+                  Object.entries(compiled.compiled.nodes).map(([id, node]) => [id, node.type]),
+                ),
+              )
+            : 0;
         const live = await setJourneyStatus(trx, principal.workspaceId, journey.id, 'live', version);
-        return { ok: true as const, journey: live ?? journey, version };
+        return { ok: true as const, journey: live ?? journey, version, moved };
       });
       if (!result.ok) return reply.status(422).send({ errors: [...result.errors] });
-      return { journey: toSummary(result.journey), version: result.version };
+      await runtime.catalog.reload();
+      return { journey: toSummary(result.journey), version: result.version, moved: result.moved };
     },
   );
 
@@ -303,7 +339,13 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
             `only a ${from} journey can be ${action}d; this one is ${journey.status}`,
           );
         }
-        const updated = await setJourneyStatus(db, workspaceId, journey.id, to);
+        const updated = await db.transaction().execute(async (trx) => {
+          const changed = await setJourneyStatus(trx, workspaceId, journey.id, to);
+          // Timers that fired while paused held their enrollments: run them now.
+          if (to === 'live') await releaseHeldEnrollments(trx, workspaceId, journey.id);
+          return changed;
+        });
+        await runtime.catalog.reload();
         return toSummary(updated ?? journey);
       },
     );

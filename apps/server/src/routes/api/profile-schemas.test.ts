@@ -31,7 +31,7 @@ function profile(overrides: Partial<Profile> = {}): Profile {
   };
 }
 
-const empty = { identities: [], events: [], enrollments: [], messages: [] };
+const empty = { identities: [], events: [], enrollments: [], steps: [], messages: [] };
 
 describe('consentOf', () => {
   it('reads each channel from traits.subscriptions, true or false', () => {
@@ -116,6 +116,32 @@ describe('toProfileBody', () => {
     const body = toProfileBody({
       profile: profile(),
       identities: [],
+      steps: [
+        {
+          enrollment_id: '00000000-0000-4000-8000-000000000003',
+          node_id: 'daily_lapsed',
+          visit: 1,
+          type: 'trigger.schedule',
+          port: 'out',
+          rule: 'trigger',
+          reason: null,
+          facts: null,
+          entered_at: at('2025-01-11T00:00:00Z'),
+          left_at: at('2025-01-11T00:00:00Z'),
+        },
+        {
+          enrollment_id: '00000000-0000-4000-8000-0000000000ff',
+          node_id: 'another_enrollment',
+          visit: 1,
+          type: 'exit',
+          port: null,
+          rule: null,
+          reason: null,
+          facts: null,
+          entered_at: at('2025-01-11T00:00:00Z'),
+          left_at: null,
+        },
+      ],
       events: [
         {
           id: '41',
@@ -138,6 +164,7 @@ describe('toProfileBody', () => {
           entered_at: at('2025-01-11T00:00:00Z'),
           ended_at: at('2025-01-12T00:00:00Z'),
           end_reason: 'exit_event',
+          converted_at: null,
         },
       ],
       messages: [
@@ -176,6 +203,20 @@ describe('toProfileBody', () => {
         enteredAt: '2025-01-11T00:00:00.000Z',
         endedAt: '2025-01-12T00:00:00.000Z',
         endReason: 'exit_event',
+        convertedAt: null,
+        path: [
+          {
+            nodeId: 'daily_lapsed',
+            type: 'trigger.schedule',
+            visit: 1,
+            port: 'out',
+            rule: 'trigger',
+            reason: null,
+            facts: null,
+            enteredAt: '2025-01-11T00:00:00.000Z',
+            leftAt: '2025-01-11T00:00:00.000Z',
+          },
+        ],
       },
     ]);
     expect(body.messages).toEqual([

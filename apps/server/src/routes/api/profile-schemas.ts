@@ -1,4 +1,5 @@
 import type {
+  EnrollmentStepRow,
   Profile,
   ProfileEnrollmentRow,
   ProfileEventRow,
@@ -69,6 +70,22 @@ export const profileBody = z.object({
       enteredAt: timestamp,
       endedAt: timestamp.nullable(),
       endReason: z.string().nullable(),
+      convertedAt: timestamp.nullable(),
+      path: z
+        .array(
+          z.object({
+            nodeId: z.string(),
+            type: z.string(),
+            visit: z.number().int(),
+            port: z.string().nullable().describe('null: waiting here (or ended here)'),
+            rule: z.string().nullable().describe('the rule that decided a condition or split'),
+            reason: z.string().nullable(),
+            facts: z.unknown().describe('the values the deciding rules read'),
+            enteredAt: timestamp,
+            leftAt: timestamp.nullable(),
+          }),
+        )
+        .describe('the step log: every node the enrollment passed, in order, with why'),
     }),
   ),
   messages: z.array(
@@ -94,6 +111,7 @@ export interface ProfileDetail {
   identities: readonly ProfileIdentity[];
   events: readonly ProfileEventRow[];
   enrollments: readonly ProfileEnrollmentRow[];
+  steps: readonly EnrollmentStepRow[];
   messages: readonly ProfileMessageRow[];
 }
 
@@ -148,6 +166,7 @@ export function toProfileBody({
   identities,
   events,
   enrollments,
+  steps,
   messages,
 }: ProfileDetail): ProfileBody {
   const { rfm_recency: recency, rfm_frequency: frequency, rfm_monetary: monetary } = profile;
@@ -186,6 +205,20 @@ export function toProfileBody({
       enteredAt: e.entered_at.toISOString(),
       endedAt: iso(e.ended_at),
       endReason: e.end_reason,
+      convertedAt: iso(e.converted_at),
+      path: steps
+        .filter((s) => s.enrollment_id === e.id)
+        .map((s) => ({
+          nodeId: s.node_id,
+          type: s.type,
+          visit: s.visit,
+          port: s.port,
+          rule: s.rule,
+          reason: s.reason,
+          facts: s.facts ?? null,
+          enteredAt: s.entered_at.toISOString(),
+          leftAt: iso(s.left_at),
+        })),
     })),
     messages: messages.map((m) => ({
       id: m.id,

@@ -227,6 +227,8 @@ describe('profiles API', () => {
           enteredAt: '2025-04-01T00:00:00.000Z',
           endedAt: null,
           endReason: null,
+          convertedAt: null,
+          path: [],
         },
         expect.objectContaining({
           status: 'completed',

@@ -3,6 +3,7 @@ import {
   decodeEventCursor,
   decodeProfileCursor,
   findProfileByIdentifier,
+  listEnrollmentSteps,
   listProfileEnrollments,
   listProfileEvents,
   listProfileIdentities,
@@ -137,7 +138,12 @@ export async function profileRoutes(app: FastifyInstance, services: Services): P
         listProfileEnrollments(db, workspaceId, profile.id, recentEnrollments),
         listProfileMessages(db, workspaceId, profile.id, recentMessages),
       ]);
-      return toProfileBody({ profile, identities, events: events.rows, enrollments, messages });
+      const steps = await listEnrollmentSteps(
+        db,
+        workspaceId,
+        enrollments.map((e) => e.id),
+      );
+      return toProfileBody({ profile, identities, events: events.rows, enrollments, steps, messages });
     },
   );
 

@@ -1,0 +1,362 @@
+import { GroupCommitter, SubmissionFailed } from '@touchline/db';
+import type { NodeTypeRegistry } from '@touchline/journey';
+import type pg from 'pg';
+import { type CatalogLogger, JourneyCatalog } from './catalog.js';
+import { type DecideCounts, decideEvents, decideWakes, type WakeRequest } from './decide.js';
+import {
+  claimInbox,
+  deleteInbox,
+  EntryConflict,
+  type InboxEvent,
+  promoteTimers,
+  recordInboxFailure,
+  requeueOverdue,
+  writeEffects,
+} from './store.js';
+
+export interface RuntimeLogger extends CatalogLogger {
+  error(object: object, message: string): void;
+  info(object: object, message: string): void;
+}
+
+export interface RuntimeOptions {
+  pool: pg.Pool;
+  /** For LISTEN: journey changes reach this process within milliseconds. */
+  connection?: pg.ClientConfig;
+  registry?: NodeTypeRegistry;
+  logger?: RuntimeLogger;
+  /** Waits due further out than this wait in `journey_timers` until they come close. */
+  horizonMs?: number;
+  /** Inbox events per transaction at most. */
+  batchSize?: number;
+  /** How often inbox rows left behind (by a crash, or another process) are looked for. */
+  sweepIntervalMs?: number;
+  now?: () => Date;
+  /** Waits and messages this long overdue with no live job are queued again (a killed worker). */
+  overdueAfterMs?: number;
+  /**
+   * Fault injection for crash tests: SIGKILL this process right after the named statement of a
+   * runtime transaction (`tl_rt_outbox`, `commit_events`, `commit_wakes`…) has run `count` times.
+   * Never set in production.
+   */
+  killAfter?: { statement: string; count: number };
+}
+
+const retryableCodes = new Set(['40001', '40P01']);
+const isRetryable = (error: unknown) =>
+  error instanceof EntryConflict ||
+  retryableCodes.has(String((error as { code?: unknown } | null)?.code ?? ''));
+
+/**
+ * The live journey runtime of one process. Events reach it through `journey_inbox`, written in
+ * the same statement as the events: the ingest path hands over the ids it just committed (the
+ * fast path), and a sweep picks up what a crash or another process left behind. Timers reach it
+ * as graphile-worker jobs (`journey_wake`), batched into shared transactions. Every decision
+ * and its effects — enrollments, step log, outbox rows, wake jobs — commit in one transaction
+ * with the removal of what caused them, so a crash at any point replays, never repeats.
+ */
+export class JourneyRuntime {
+  readonly catalog: JourneyCatalog;
+  readonly #pool: pg.Pool;
+  readonly #options: RuntimeOptions;
+  readonly #pending: string[] = [];
+  #loop: Promise<void> | undefined;
+  #sweeper: NodeJS.Timeout | undefined;
+  #overdue: NodeJS.Timeout | undefined;
+  #statements = 0;
+  #closed = false;
+  readonly #segments = new Map<string, { at: number; definition: Promise<unknown> }>();
+  readonly #wakes: GroupCommitter<WakeRequest, void>;
+  readonly counts = {
+    events: 0,
+    entered: 0,
+    resumed: 0,
+    exited: 0,
+    converted: 0,
+    woken: 0,
+    stale: 0,
+    failed: 0,
+  };
+
+  constructor(options: RuntimeOptions) {
+    this.#pool = options.pool;
+    this.#options = options;
+    this.catalog = new JourneyCatalog(options.pool, {
+      ...(options.connection ? { connection: options.connection } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    this.#wakes = new GroupCommitter<WakeRequest, void>({
+      write: (wakes) => this.#wakeGroup(wakes),
+      sizeOf: () => 1,
+      maxGroupSize: 500,
+      maxInFlight: 2,
+    });
+  }
+
+  get horizonMs(): number {
+    return this.#options.horizonMs ?? 15 * 60_000;
+  }
+
+  async start(): Promise<void> {
+    await this.catalog.start();
+    const every = this.#options.sweepIntervalMs ?? 1_000;
+    this.#sweeper = setInterval(() => this.#kick(), every);
+    this.#sweeper.unref();
+    const overdueAfter = this.#options.overdueAfterMs ?? 60_000;
+    this.#overdue = setInterval(
+      () => {
+        requeueOverdue(this.#pool, overdueAfter)
+          .then((requeued) => {
+            if (requeued.waits + requeued.messages > 0) {
+              this.#options.logger?.warn(requeued, 'overdue waits and messages queued again');
+            }
+          })
+          .catch((error: unknown) => this.#options.logger?.warn({ err: error }, 'overdue check failed'));
+      },
+      Math.max(200, Math.min(overdueAfter / 2, 15_000)),
+    );
+    this.#overdue.unref();
+    this.#kick();
+  }
+
+  /** The ingest path's question: should this event be written to the inbox? */
+  isRelevant(workspaceId: string, event: string | null): boolean {
+    return this.catalog.index.isRelevant(workspaceId, event);
+  }
+
+  /** Inbox rows just committed by this process: run them now rather than at the next sweep. */
+  routed(inboxIds: readonly string[]): void {
+    if (inboxIds.length === 0 || this.#closed) return;
+    this.#pending.push(...inboxIds);
+    this.#kick();
+  }
+
+  /** A `journey_wake` job: resolves once the timer's effects are committed. */
+  async wake(request: WakeRequest): Promise<void> {
+    const result = await this.#wakes.submit(request);
+    return result;
+  }
+
+  /** Moves far-future timers that are coming due into graphile-worker. */
+  async promoteTimers(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const moved = await promoteTimers(this.#pool, this.horizonMs);
+      total += moved;
+      if (moved < 10_000) return total;
+    }
+  }
+
+  /** Runs every inbox row waiting now (tests, and shutdown). */
+  async drain(): Promise<void> {
+    while (this.#loop) await this.#loop;
+    await this.#sweep(0);
+    await this.#wakes.drain();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#sweeper) clearInterval(this.#sweeper);
+    if (this.#overdue) clearInterval(this.#overdue);
+    while (this.#loop) await this.#loop;
+    await this.#wakes.drain();
+    await this.catalog.close();
+  }
+
+  #kick(): void {
+    if (this.#loop) return;
+    this.#loop = (async () => {
+      try {
+        while (this.#pending.length > 0) {
+          const ids = this.#pending.splice(0, this.#options.batchSize ?? 1_000);
+          await this.#process({ ids });
+        }
+        if (!this.#closed) await this.#sweep(1_000);
+      } catch (error) {
+        this.#options.logger?.error({ err: error }, 'journey runtime loop failed');
+      } finally {
+        this.#loop = undefined;
+        if (this.#pending.length > 0 && !this.#closed) this.#kick();
+      }
+    })();
+  }
+
+  async #sweep(olderThanMs: number): Promise<void> {
+    const limit = this.#options.batchSize ?? 1_000;
+    for (;;) {
+      const claimed = await this.#process({ olderThanMs, limit });
+      if (claimed < limit || this.#closed) return;
+    }
+  }
+
+  /** One transaction over claimed inbox rows; returns how many were claimed. */
+  async #process(
+    claim: { ids: readonly string[] } | { olderThanMs: number; limit: number },
+    history: Array<{ journeyId: string; profileId: string }> = [],
+  ): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      let claimed: InboxEvent[] = [];
+      try {
+        const result = await this.#transaction(
+          async (client) => {
+            claimed = await claimInbox(client, claim);
+            if (claimed.length === 0) return null;
+            const counts: DecideCounts = { entered: 0, resumed: 0, exited: 0, converted: 0 };
+            for (const [workspaceId, events] of byWorkspace(claimed)) {
+              const now = this.#options.now?.() ?? new Date();
+              const decided = await decideEvents(client, workspaceId, events, this.#decideOptions(history));
+              await writeEffects(client, decided.effects, { horizonMs: this.horizonMs, now });
+              for (const key of Object.keys(counts) as Array<keyof DecideCounts>)
+                counts[key] += decided.counts[key];
+            }
+            await deleteInbox(
+              client,
+              claimed.map((e) => e.inboxId),
+            );
+            return counts;
+          },
+          (counts) => (counts ? 'commit_events' : 'commit_empty'),
+        );
+        if (result) {
+          this.counts.events += claimed.length;
+          for (const key of Object.keys(result) as Array<keyof DecideCounts>) this.counts[key] += result[key];
+        }
+        return claimed.length;
+      } catch (error) {
+        if (error instanceof EntryConflict) history.push(...error.pairs);
+        if (isRetryable(error) && attempt < 6) continue;
+        if (claimed.length > 1) {
+          // One bad event must not hold up the rest: run them one by one.
+          this.#options.logger?.warn(
+            { err: error, events: claimed.length },
+            'journey batch failed; splitting',
+          );
+          for (const event of claimed) await this.#process({ ids: [event.inboxId] });
+          return claimed.length;
+        }
+        if (claimed.length === 1) {
+          this.counts.failed++;
+          const event = claimed[0] as InboxEvent;
+          this.#options.logger?.error(
+            { err: error, messageId: event.fact.messageId },
+            'journey runtime could not process an event; it stays in the inbox',
+          );
+          await recordInboxFailure(this.#pool, event.inboxId, String((error as Error)?.message ?? error));
+          return 1;
+        }
+        throw error;
+      }
+    }
+  }
+
+  async #wakeGroup(wakes: readonly WakeRequest[]): Promise<Array<undefined | SubmissionFailed>> {
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.#transaction(
+            async (client) => {
+              for (const [workspaceId, group] of byWorkspace(wakes)) {
+                const now = this.#options.now?.() ?? new Date();
+                const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
+                await writeEffects(client, decided.effects, { horizonMs: this.horizonMs, now });
+                this.counts.woken += decided.fired;
+                this.counts.stale += decided.stale;
+              }
+            },
+            () => 'commit_wakes',
+          );
+          return wakes.map(() => undefined);
+        } catch (error) {
+          if (isRetryable(error) && attempt < 6) continue;
+          throw error;
+        }
+      }
+    } catch (error) {
+      if (wakes.length === 1) return [new SubmissionFailed(error)];
+      // Isolate the failing timer: the others commit; its job is retried by graphile-worker.
+      const results: Array<undefined | SubmissionFailed> = [];
+      for (const wake of wakes) results.push(...(await this.#wakeGroup([wake])));
+      return results;
+    }
+  }
+
+  #decideOptions(history: ReadonlyArray<{ journeyId: string; profileId: string }>) {
+    return {
+      index: this.catalog.index,
+      ...(this.#options.registry ? { registry: this.#options.registry } : {}),
+      ...(this.#options.now ? { now: this.#options.now } : {}),
+      segments: (workspaceId: string, segmentId: string) => this.#segment(workspaceId, segmentId),
+      history,
+    };
+  }
+
+  #segment(workspaceId: string, segmentId: string): Promise<unknown> {
+    const key = `${workspaceId}:${segmentId}`;
+    const cached = this.#segments.get(key);
+    if (cached && Date.now() - cached.at < 30_000) return cached.definition;
+    const definition = this.#pool
+      .query<{ definition: unknown }>(
+        'select definition from segments where workspace_id = $1 and id::text = $2',
+        [workspaceId, segmentId],
+      )
+      .then((r) => r.rows[0]?.definition);
+    this.#segments.set(key, { at: Date.now(), definition });
+    return definition;
+  }
+
+  #maybeDie(statement: string): void {
+    const fault = this.#options.killAfter;
+    if (fault && statement === fault.statement && ++this.#statements >= fault.count) {
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }
+
+  #faulty(client: pg.PoolClient): pg.PoolClient {
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    return new Proxy(client, {
+      get: (target, property, receiver) => {
+        if (property !== 'query') return Reflect.get(target, property, receiver);
+        return async (...args: unknown[]) => {
+          const result = await query(...args);
+          const name = (args[0] as { name?: string } | null)?.name;
+          if (name) this.#maybeDie(name);
+          return result;
+        };
+      },
+    });
+  }
+
+  /** `commitName` names the commit for fault injection (`commit_events`, `commit_wakes`). */
+  async #transaction<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    commitName: (result: T) => string = () => 'commit',
+  ): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken: Error | undefined;
+    const target = this.#options.killAfter ? this.#faulty(client) : client;
+    try {
+      await target.query('begin');
+      const result = await work(target);
+      await target.query('commit');
+      if (this.#options.killAfter) this.#maybeDie(commitName(result));
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+function byWorkspace<T extends { workspaceId: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.workspaceId);
+    if (group) group.push(item);
+    else groups.set(item.workspaceId, [item]);
+  }
+  return groups;
+}

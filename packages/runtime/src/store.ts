@@ -1,0 +1,579 @@
+import type pg from 'pg';
+import type { Effects, WakeRow } from './effects.js';
+import {
+  type EnrollmentContext,
+  type EnrollmentState,
+  type EnrollmentStatus,
+  type StoredWait,
+  wakeJobKey,
+} from './enrollment.js';
+import type { EventFact, ProfileSource } from './facts.js';
+
+/**
+ * The runtime's SQL. Reads lock what they will change (enrollments `for update`, in id order so
+ * concurrent transactions wait instead of deadlocking); writes are set-based, one statement per
+ * kind of change, whatever the number of rows.
+ */
+
+export interface InboxEvent {
+  readonly inboxId: string;
+  readonly workspaceId: string;
+  readonly profileId: string;
+  readonly fact: EventFact;
+}
+
+interface InboxRow {
+  inbox_id: string;
+  workspace_id: string;
+  profile_id: string;
+  message_id: string;
+  type: string;
+  event: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  properties: Record<string, unknown>;
+  context: Record<string, unknown>;
+  timestamp: Date;
+}
+
+function toInboxEvent(row: InboxRow): InboxEvent {
+  return {
+    inboxId: row.inbox_id,
+    workspaceId: row.workspace_id,
+    profileId: row.profile_id,
+    fact: {
+      messageId: row.message_id,
+      type: row.type,
+      event: row.event,
+      userId: row.user_id,
+      anonymousId: row.anonymous_id,
+      properties: row.properties,
+      context: row.context,
+      timestamp: row.timestamp.toISOString(),
+    },
+  };
+}
+
+const inboxColumns = `i.id::text as inbox_id, i.workspace_id, e.profile_id, e.message_id, e.type, e.event,
+  e.user_id, e.anonymous_id, e.properties, e.context, e.timestamp`;
+
+/**
+ * Claims inbox rows for this transaction: the given ids (just committed by this process), or the
+ * oldest left behind (by a crash, or by another process that is slow). Rows another transaction
+ * holds are skipped; claimed rows are deleted when the transaction commits.
+ */
+export async function claimInbox(
+  client: pg.PoolClient,
+  claim: { ids: readonly string[] } | { olderThanMs: number; limit: number },
+): Promise<InboxEvent[]> {
+  const result =
+    'ids' in claim
+      ? await client.query<InboxRow>({
+          name: 'tl_rt_claim_ids',
+          text: `select ${inboxColumns}
+                   from journey_inbox i
+                   join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
+                  where i.id = any($1::bigint[])
+                  order by i.id
+                    for update of i skip locked`,
+          values: [claim.ids],
+        })
+      : await client.query<InboxRow>({
+          name: 'tl_rt_claim_old',
+          text: `select ${inboxColumns}
+                   from journey_inbox i
+                   join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
+                  where i.created_at < now() - make_interval(secs => $1::float8 / 1000) and i.attempts < 5
+                  order by i.id
+                  limit $2
+                    for update of i skip locked`,
+          values: [claim.olderThanMs, claim.limit],
+        });
+  return result.rows.map(toInboxEvent);
+}
+
+export async function deleteInbox(client: pg.PoolClient, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await client.query({
+    name: 'tl_rt_inbox_delete',
+    text: 'delete from journey_inbox where id = any($1::bigint[])',
+    values: [ids],
+  });
+}
+
+/** An event the runtime could not process: kept (up to 5 attempts) with its error. */
+export async function recordInboxFailure(pool: pg.Pool, id: string, error: string): Promise<void> {
+  await pool.query(
+    'update journey_inbox set attempts = attempts + 1, last_error = $2, created_at = now() where id = $1',
+    [id, error.slice(0, 2000)],
+  );
+}
+
+export async function loadProfiles(
+  client: pg.PoolClient,
+  workspaceId: string,
+  profileIds: readonly string[],
+): Promise<Map<string, ProfileSource & { id: string }>> {
+  const result = await client.query<ProfileSource & { id: string }>({
+    name: 'tl_rt_profiles',
+    text: `select id, user_id, traits, computed, email, phone, timezone, locale, orders_count, lifetime_value,
+                  last_order_at, first_seen_at, last_seen_at, rfm_recency, rfm_frequency, rfm_monetary
+             from profiles where workspace_id = $1 and id = any($2::uuid[])`,
+    values: [workspaceId, profileIds],
+  });
+  return new Map(result.rows.map((row) => [row.id, row]));
+}
+
+interface EnrollmentRow {
+  id: string;
+  workspace_id: string;
+  journey_id: string;
+  journey_version: number;
+  profile_id: string;
+  status: EnrollmentStatus;
+  current_node: string | null;
+  current_visit: number | null;
+  visits: Record<string, number>;
+  context: Partial<EnrollmentContext>;
+  wait: StoredWait | null;
+  wake_at: Date | null;
+  entered_at: Date;
+  entry_slot: string | null;
+  entry_key: string;
+  ended_at: Date | null;
+  end_reason: string | null;
+  converted_at: Date | null;
+  held: boolean;
+}
+
+const enrollmentColumns = `id, workspace_id, journey_id, journey_version, profile_id, status, current_node,
+  current_visit, visits, context, wait, wake_at, entered_at, entry_slot, entry_key, ended_at, end_reason,
+  converted_at, held`;
+
+function toState(row: EnrollmentRow): EnrollmentState {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    journeyId: row.journey_id,
+    journeyVersion: row.journey_version,
+    profileId: row.profile_id,
+    status: row.status,
+    currentNode: row.current_node,
+    currentVisit: row.current_visit,
+    visits: row.visits ?? {},
+    context: {
+      triggerEvent: row.context?.triggerEvent ?? null,
+      variables: row.context?.variables ?? {},
+      assignments: row.context?.assignments ?? {},
+    },
+    wait: row.wait,
+    wakeAt: row.wake_at,
+    enteredAt: row.entered_at,
+    entrySlot: row.entry_slot,
+    entryKey: row.entry_key,
+    endedAt: row.ended_at,
+    endReason: row.end_reason,
+    convertedAt: row.converted_at,
+    held: row.held,
+    isNew: false,
+  };
+}
+
+/**
+ * The enrollments of these profiles in these journeys that matter for deciding: the running ones
+ * and those holding a re-entry slot (plus every one of the `history` pairs, after a conflict).
+ * Locked until commit.
+ */
+export async function loadEnrollments(
+  client: pg.PoolClient,
+  workspaceId: string,
+  profileIds: readonly string[],
+  journeyIds: readonly string[],
+  history: readonly { journeyId: string; profileId: string }[] = [],
+  /** Ended enrollments entered since then may still convert (a goal's attribution window). */
+  convertibleSince: Date | null = null,
+): Promise<EnrollmentState[]> {
+  if (profileIds.length === 0 || journeyIds.length === 0) return [];
+  const result = await client.query<EnrollmentRow>({
+    name: 'tl_rt_enrollments',
+    text: `select ${enrollmentColumns}
+             from enrollments
+            where workspace_id = $1 and profile_id = any($2::uuid[]) and journey_id = any($3::uuid[])
+              and (status in ('active', 'waiting') or entry_slot is not null
+                   or (converted_at is null and entered_at >= $6::timestamptz)
+                   or (journey_id, profile_id) in (select * from unnest($4::uuid[], $5::uuid[])))
+            order by id
+              for update`,
+    values: [
+      workspaceId,
+      profileIds,
+      journeyIds,
+      history.map((h) => h.journeyId),
+      history.map((h) => h.profileId),
+      convertibleSince,
+    ],
+  });
+  return result.rows.map(toState);
+}
+
+/** Enrollments by id, locked: for timers firing. */
+export async function loadEnrollmentsById(
+  client: pg.PoolClient,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<EnrollmentState[]> {
+  const result = await client.query<EnrollmentRow>({
+    name: 'tl_rt_enrollments_by_id',
+    text: `select ${enrollmentColumns} from enrollments
+            where workspace_id = $1 and id = any($2::uuid[]) order by id for update`,
+    values: [workspaceId, ids],
+  });
+  return result.rows.map(toState);
+}
+
+/** A new enrollment lost the race for its slot or its trigger: the transaction is retried. */
+export class EntryConflict extends Error {
+  constructor(readonly pairs: ReadonlyArray<{ journeyId: string; profileId: string }>) {
+    super(`${pairs.length} enrollment(s) conflicted with a concurrent entry`);
+    this.name = 'EntryConflict';
+  }
+}
+
+function enrollmentDocument(enrollments: readonly EnrollmentState[]): string {
+  return JSON.stringify(
+    enrollments.map((e) => ({
+      id: e.id,
+      w: e.workspaceId,
+      j: e.journeyId,
+      v: e.journeyVersion,
+      p: e.profileId,
+      s: e.status,
+      n: e.currentNode,
+      cv: e.currentVisit,
+      vs: e.visits,
+      c: e.context,
+      wt: e.wait,
+      wa: e.wakeAt?.toISOString() ?? null,
+      ea: e.enteredAt.toISOString(),
+      sl: e.entrySlot,
+      k: e.entryKey,
+      ed: e.endedAt?.toISOString() ?? null,
+      er: e.endReason,
+      ca: e.convertedAt?.toISOString() ?? null,
+      h: e.held,
+    })),
+  );
+}
+
+const enrollmentRecord = `id uuid, w uuid, j uuid, v int, p uuid, s text, n text, cv int, vs jsonb, c jsonb, wt jsonb,
+  wa timestamptz, ea timestamptz, sl text, k text, ed timestamptz, er text, ca timestamptz, h boolean`;
+
+/** Wake jobs for waits due within this horizon go to graphile-worker now; later ones wait in a table. */
+export interface WriteOptions {
+  readonly horizonMs: number;
+  readonly now: Date;
+}
+
+/** Writes what a runtime transaction decided. Throws EntryConflict when an entry lost a race. */
+export async function writeEffects(
+  client: pg.PoolClient,
+  effects: Effects,
+  options: WriteOptions,
+): Promise<void> {
+  if (effects.released.length > 0) {
+    await client.query({
+      name: 'tl_rt_release',
+      text: 'update enrollments set entry_slot = null where workspace_id = $1 and id = any($2::uuid[])',
+      values: [effects.released[0]?.workspaceId, effects.released.map((e) => e.id)],
+    });
+  }
+  const all = [...effects.enrollments.values()];
+  const fresh = all.filter((e) => e.isNew);
+  const changed = all.filter((e) => !e.isNew);
+  if (fresh.length > 0) {
+    const inserted = await client.query<{ id: string }>({
+      name: 'tl_rt_insert_enrollments',
+      text: `insert into enrollments (id, workspace_id, journey_id, journey_version, profile_id, status, current_node,
+               current_visit, visits, context, wait, wake_at, entered_at, updated_at, entry_slot, entry_key, ended_at,
+               end_reason, converted_at, held)
+             select id, w, j, v, p, s, n, cv, vs, c, wt, wa, ea, now(), sl, k, ed, er, ca, h
+               from json_to_recordset($1::json) as x(${enrollmentRecord})
+             on conflict do nothing
+             returning id`,
+      values: [enrollmentDocument(fresh)],
+    });
+    if (inserted.rowCount !== fresh.length) {
+      const ok = new Set(inserted.rows.map((r) => r.id));
+      throw new EntryConflict(
+        fresh.filter((e) => !ok.has(e.id)).map((e) => ({ journeyId: e.journeyId, profileId: e.profileId })),
+      );
+    }
+  }
+  if (changed.length > 0) {
+    await client.query({
+      name: 'tl_rt_update_enrollments',
+      text: `update enrollments e set journey_version = x.v, status = x.s, current_node = x.n, current_visit = x.cv,
+               visits = x.vs, context = x.c, wait = x.wt, wake_at = x.wa, entry_slot = x.sl, ended_at = x.ed,
+               end_reason = x.er, converted_at = x.ca, held = x.h, updated_at = now()
+               from json_to_recordset($1::json) as x(${enrollmentRecord})
+              where e.workspace_id = x.w and e.id = x.id`,
+      values: [enrollmentDocument(changed)],
+    });
+  }
+  if (effects.steps.size > 0) {
+    const steps = [...effects.steps.values()].map((s) => ({
+      w: s.workspaceId,
+      en: s.enrollmentId,
+      n: s.nodeId,
+      vi: s.visit,
+      j: s.journeyId,
+      v: s.journeyVersion,
+      p: s.profileId,
+      t: s.type,
+      po: s.port,
+      r: s.rule,
+      re: s.reason,
+      f: s.facts,
+      ea: s.enteredAt.toISOString(),
+      la: s.leftAt?.toISOString() ?? null,
+    }));
+    await client.query({
+      name: 'tl_rt_steps',
+      text: `insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
+               profile_id, type, port, rule, reason, facts, entered_at, left_at)
+             select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
+               from json_to_recordset($1::json) as x(w uuid, en uuid, n text, vi int, j uuid, v int, p uuid, t text,
+                    po text, r text, re text, f jsonb, ea timestamptz, la timestamptz)
+             on conflict (workspace_id, enrollment_id, node_id, visit) do update
+               set port = excluded.port, rule = coalesce(excluded.rule, enrollment_steps.rule),
+                   reason = coalesce(excluded.reason, enrollment_steps.reason),
+                   facts = coalesce(excluded.facts, enrollment_steps.facts), left_at = excluded.left_at`,
+      values: [JSON.stringify(steps)],
+    });
+  }
+  if (effects.outbox.length > 0) {
+    // The outbox row and its delivery job commit together; a step retried after a crash finds
+    // its row (unique per step) and adds no second job.
+    await client.query({
+      name: 'tl_rt_outbox',
+      text: `with m as (
+               insert into messages (workspace_id, idempotency_key, profile_id, enrollment_id, journey_id, node_id,
+                                     channel, template_id, content)
+               select w, k, p, en, j, n, ch, tp, c
+                 from json_to_recordset($1::json) as x(w uuid, k text, p uuid, en uuid, j uuid, n text, ch text,
+                      tp uuid, c jsonb)
+               on conflict (workspace_id, idempotency_key) do nothing
+               returning workspace_id, id
+             )
+             select graphile_worker.add_jobs(array(
+               select row('message_deliver', json_build_object('workspaceId', workspace_id, 'messageId', id),
+                          null, null, null, 'deliver:' || id, null, null)::graphile_worker.job_spec
+                 from m))
+              where exists (select 1 from m)`,
+      values: [
+        JSON.stringify(
+          effects.outbox.map((m) => ({
+            w: m.workspaceId,
+            k: m.idempotencyKey,
+            p: m.profileId,
+            en: m.enrollmentId,
+            j: m.journeyId,
+            n: m.nodeId,
+            ch: m.channel,
+            tp: m.templateId,
+            c: m.content,
+          })),
+        ),
+      ],
+    });
+  }
+  if (effects.cancelled.length > 0) await cancelWakes(client, effects.cancelled);
+  if (effects.wakes.length > 0) await scheduleWakes(client, effects.wakes, options);
+  if (effects.profileUpdates.length > 0) await updateProfiles(client, effects);
+}
+
+const wakeDocument = (wakes: readonly WakeRow[]) =>
+  JSON.stringify(
+    wakes.map((w) => ({
+      w: w.workspaceId,
+      e: w.enrollmentId,
+      n: w.nodeId,
+      v: w.visit,
+      at: w.wakeAt.toISOString(),
+      k: wakeJobKey(w.enrollmentId, w.nodeId, w.visit),
+    })),
+  );
+
+/**
+ * Waits due within the horizon become graphile-worker jobs keyed by the step (a retried step
+ * replaces rather than doubles its job); later ones go to `journey_timers`, promoted as they
+ * come due, so the worker's queue holds only what is due soon.
+ */
+export async function scheduleWakes(
+  client: pg.PoolClient,
+  wakes: readonly WakeRow[],
+  options: WriteOptions,
+): Promise<void> {
+  const limit = options.now.getTime() + options.horizonMs;
+  const near = wakes.filter((w) => w.wakeAt.getTime() <= limit);
+  const far = wakes.filter((w) => w.wakeAt.getTime() > limit);
+  if (near.length > 0) {
+    await client.query({
+      name: 'tl_rt_wake_jobs',
+      text: `select graphile_worker.add_jobs(array(
+               select row('journey_wake', json_build_object('w', w, 'e', e, 'n', n, 'v', v), null, at, null, k, null,
+                          null)::graphile_worker.job_spec
+                 from json_to_recordset($1::json) as x(w uuid, e uuid, n text, v int, at timestamptz, k text)))`,
+      values: [wakeDocument(near)],
+    });
+  }
+  if (far.length > 0) {
+    await client.query({
+      name: 'tl_rt_wake_timers',
+      text: `insert into journey_timers (workspace_id, enrollment_id, node_id, visit, wake_at)
+             select w, e, n, v, at from json_to_recordset($1::json) as x(w uuid, e uuid, n text, v int, at timestamptz,
+                    k text)
+             on conflict do nothing`,
+      values: [wakeDocument(far)],
+    });
+  }
+}
+
+async function cancelWakes(client: pg.PoolClient, wakes: readonly WakeRow[]): Promise<void> {
+  await client.query({
+    name: 'tl_rt_cancel_wakes',
+    text: `with x as (select * from json_to_recordset($1::json) as x(w uuid, e uuid, n text, v int, at timestamptz, k text)),
+                t as (delete from journey_timers j using x
+                       where j.workspace_id = x.w and j.enrollment_id = x.e and j.node_id = x.n and j.visit = x.v)
+           select graphile_worker.remove_job(k) from x`,
+    values: [wakeDocument(wakes)],
+  });
+}
+
+/** Moves timers coming due into graphile-worker; returns how many. */
+export async function promoteTimers(
+  client: pg.PoolClient | pg.Pool,
+  horizonMs: number,
+  limit = 10_000,
+): Promise<number> {
+  const result = await client.query<{ n: number }>({
+    name: 'tl_rt_promote',
+    text: `with due as (
+             delete from journey_timers where ctid in (
+               select ctid from journey_timers where wake_at < now() + make_interval(secs => $1::float8 / 1000)
+                order by wake_at limit $2 for update skip locked)
+             returning workspace_id, enrollment_id, node_id, visit, wake_at
+           ),
+           added as (
+             select graphile_worker.add_jobs(array(
+               select row('journey_wake',
+                          json_build_object('w', workspace_id, 'e', enrollment_id, 'n', node_id, 'v', visit),
+                          null, wake_at, null, 'wake:' || enrollment_id || ':' || node_id || ':' || visit, null,
+                          null)::graphile_worker.job_spec
+                 from due))
+              where exists (select 1 from due)
+           )
+           select (select count(*) from due)::int as n, (select count(*) from added) as a`,
+    values: [horizonMs, limit],
+  });
+  return result.rows[0]?.n ?? 0;
+}
+
+async function updateProfiles(client: pg.PoolClient, effects: Effects): Promise<void> {
+  // Several updates to one profile in a transaction fold into one, applied in order.
+  const folded = new Map<
+    string,
+    { w: string; p: string; set: Record<string, unknown>; add: Set<string>; remove: Set<string> }
+  >();
+  for (const update of effects.profileUpdates) {
+    let entry = folded.get(update.profileId);
+    if (!entry) {
+      entry = { w: update.workspaceId, p: update.profileId, set: {}, add: new Set(), remove: new Set() };
+      folded.set(update.profileId, entry);
+    }
+    Object.assign(entry.set, update.set);
+    for (const tag of update.addTags) {
+      entry.add.add(tag);
+      entry.remove.delete(tag);
+    }
+    for (const tag of update.removeTags) {
+      entry.remove.add(tag);
+      entry.add.delete(tag);
+    }
+  }
+  const rows = [...folded.values()]
+    .sort((a, b) => (a.p < b.p ? -1 : a.p > b.p ? 1 : 0))
+    .map((f) => ({
+      w: f.w,
+      p: f.p,
+      s: Object.fromEntries(Object.entries(f.set).filter(([, v]) => v !== null)),
+      c: Object.entries(f.set)
+        .filter(([, v]) => v === null)
+        .map(([k]) => k),
+      a: f.add.size + f.remove.size > 0 ? [...f.add] : null,
+      r: [...f.remove],
+    }));
+  await client.query({
+    name: 'tl_rt_profile_updates',
+    text: `update profiles p set
+             traits = ((p.traits || x.s) - array(select jsonb_array_elements_text(x.c)))
+               || case when x.a is null then '{}'::jsonb else jsonb_build_object('tags', (
+                    select coalesce(jsonb_agg(t order by t), '[]'::jsonb) from (
+                      select t from jsonb_array_elements_text(case when jsonb_typeof(p.traits -> 'tags') = 'array'
+                                                             then p.traits -> 'tags' else '[]'::jsonb end) t
+                      union select jsonb_array_elements_text(x.a)
+                    ) tags where not t = any(array(select jsonb_array_elements_text(x.r))))) end,
+             updated_at = now()
+             from json_to_recordset($1::json) as x(w uuid, p uuid, s jsonb, c jsonb, a jsonb, r jsonb)
+            where p.workspace_id = x.w and p.id = x.p`,
+    values: [JSON.stringify(rows)],
+  });
+}
+
+/**
+ * Re-queues work whose job died with a killed worker: waits past due and queued messages older
+ * than `olderThanMs` with no job waiting to run them (graphile-worker would unlock the dead
+ * worker's job only after 4 hours). Re-queuing is harmless even when the old job is merely slow:
+ * a timer whose step has passed and a message no longer queued do nothing.
+ */
+export async function requeueOverdue(
+  pool: pg.Pool,
+  olderThanMs: number,
+  limit = 5_000,
+): Promise<{ waits: number; messages: number }> {
+  const result = await pool.query<{ waits: number; messages: number }>({
+    name: 'tl_rt_requeue_overdue',
+    text: `with waits as (
+             select e.workspace_id, e.id, e.current_node, e.current_visit,
+                    'wake:' || e.id || ':' || e.current_node || ':' || e.current_visit as k
+               from enrollments e
+              where e.status = 'waiting' and not e.held
+                and e.wake_at < now() - make_interval(secs => $1::float8 / 1000)
+                and not exists (select 1 from graphile_worker._private_jobs j
+                                 where j.key = 'wake:' || e.id || ':' || e.current_node || ':' || e.current_visit
+                                   and j.locked_at is null)
+              limit $2
+           ),
+           messages as (
+             select m.workspace_id, m.id, 'deliver:' || m.id as k
+               from messages m
+              where m.status = 'queued' and m.created_at < now() - make_interval(secs => $1::float8 / 1000)
+                and not exists (select 1 from graphile_worker._private_jobs j
+                                 where j.key = 'deliver:' || m.id and j.locked_at is null)
+              limit $2
+           ),
+           added as (
+             select graphile_worker.add_jobs(array(
+               select row('journey_wake', json_build_object('w', workspace_id, 'e', id, 'n', current_node,
+                          'v', current_visit), null, now(), null, k, null, null)::graphile_worker.job_spec from waits
+               union all
+               select row('message_deliver', json_build_object('workspaceId', workspace_id, 'messageId', id),
+                          null, now(), null, k, null, null)::graphile_worker.job_spec from messages))
+              where exists (select 1 from waits) or exists (select 1 from messages)
+           )
+           select (select count(*) from waits)::int as waits, (select count(*) from messages)::int as messages,
+                  (select count(*) from added) as added`,
+    values: [olderThanMs, limit],
+  });
+  return { waits: result.rows[0]?.waits ?? 0, messages: result.rows[0]?.messages ?? 0 };
+}
