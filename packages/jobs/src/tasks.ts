@@ -1,14 +1,19 @@
 import { z } from 'zod';
 
+/** What graphile-worker's crontab adds to the payload of a job it schedules. */
+const cronPayload = z
+  .object({ _cron: z.object({ ts: z.string(), backfilled: z.boolean().optional() }).optional() })
+  .strict();
+
 /**
  * Every background task and the payload it takes. The server enqueues with these types and the
  * worker decodes with these schemas, so the two cannot drift apart.
  */
 export const taskPayloads = {
   /** Deletes rejected-event records older than 30 days. Runs daily from the worker's crontab. */
-  ingest_rejections_cleanup: z.object({}).strict(),
+  ingest_rejections_cleanup: cronPayload,
   /** Moves journey waits coming due from `journey_timers` into the queue. Runs every minute. */
-  journey_timers_promote: z.object({}).strict(),
+  journey_timers_promote: cronPayload,
   /**
    * A journey wait ends: the enrollment step (workspace, enrollment, node, visit) moves on by its
    * timer or timeout port, unless an event moved it on first. Job key: `wake:<e>:<n>:<v>`.
@@ -19,9 +24,9 @@ export const taskPayloads = {
   /** Recomputes the RFM scores of one workspace's profiles. */
   rfm_recompute: z.object({ workspaceId: z.uuid() }).strict(),
   /** Enqueues one `rfm_recompute` per workspace. Runs daily from the worker's crontab. */
-  rfm_recompute_all: z.object({}).strict(),
+  rfm_recompute_all: cronPayload,
   /** Deletes expired editor sessions. Runs hourly from the worker's crontab. */
-  sessions_cleanup: z.object({}).strict(),
+  sessions_cleanup: cronPayload,
   /** A no-op used by health checks and tests to prove the worker is consuming jobs. */
   system_ping: z.object({ token: z.string().min(1).max(200) }).strict(),
 } as const;
