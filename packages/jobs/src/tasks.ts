@@ -19,6 +19,13 @@ export const taskPayloads = {
    * timer or timeout port, unless an event moved it on first. Job key: `wake:<e>:<n>:<v>`.
    */
   journey_wake: z.object({ w: z.uuid(), e: z.uuid(), n: z.string().min(1), v: z.int().min(1) }).strict(),
+  /**
+   * A journey entered on a schedule runs: it enrolls who is due in (from, now] and schedules its
+   * next run. `anchor` is when the schedule started (for `every`). Job key: `schedule:<j>`.
+   */
+  journey_schedule: z
+    .object({ w: z.uuid(), j: z.uuid(), from: z.iso.datetime(), anchor: z.iso.datetime() })
+    .strict(),
   /** Delivers one outbox message. Job key: `deliver:<messageId>`. */
   message_deliver: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }).strict(),
   /** Recomputes the RFM scores of one workspace's profiles. */

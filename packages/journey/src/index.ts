@@ -85,6 +85,7 @@ export {
   migrateJourneyDocument,
 } from './migrations/document.js';
 export { migrateNodeConfig, type NodeConfigMigrationResult } from './migrations/node-config.js';
+export { type CronSchedule, cronRunsOn, parseCron } from './schedule/cron.js';
 export type {
   NodeCompileContext,
   NodeCompileIssue,

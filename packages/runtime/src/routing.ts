@@ -46,9 +46,14 @@ function add<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
 export class RoutingIndex {
   readonly #workspaces = new Map<string, WorkspaceRoutes>();
   readonly size: number;
+  /** Current versions of live journeys entered on a schedule, for their schedule jobs. */
+  readonly scheduled: readonly RoutedVersion[];
 
   constructor(versions: readonly RoutedVersion[]) {
     this.size = versions.length;
+    this.scheduled = versions.filter(
+      (v) => v.isCurrent && v.journeyStatus === 'live' && v.compiled.trigger.kind === 'schedule',
+    );
     for (const routed of versions) {
       let routes = this.#workspaces.get(routed.workspaceId);
       if (!routes) {

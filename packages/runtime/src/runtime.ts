@@ -3,6 +3,7 @@ import type { NodeTypeRegistry } from '@touchline/journey';
 import type pg from 'pg';
 import { type CatalogLogger, JourneyCatalog } from './catalog.js';
 import { type DecideCounts, decideEvents, decideWakes, type WakeRequest } from './decide.js';
+import { ensureScheduleJobs, runScheduleTick, type ScheduleTick } from './schedule-runner.js';
 import {
   claimInbox,
   deleteInbox,
@@ -64,6 +65,7 @@ export class JourneyRuntime {
   #sweeper: NodeJS.Timeout | undefined;
   #overdue: NodeJS.Timeout | undefined;
   #statements = 0;
+  #scheduledKey: string | undefined;
   #closed = false;
   readonly #segments = new Map<string, { at: number; definition: Promise<unknown> }>();
   readonly #wakes: GroupCommitter<WakeRequest, void>;
@@ -98,6 +100,7 @@ export class JourneyRuntime {
   }
 
   async start(): Promise<void> {
+    this.catalog.onChange(() => this.#ensureSchedules());
     await this.catalog.start();
     const every = this.#options.sweepIntervalMs ?? 1_000;
     this.#sweeper = setInterval(() => this.#kick(), every);
@@ -135,6 +138,37 @@ export class JourneyRuntime {
   async wake(request: WakeRequest): Promise<void> {
     const result = await this.#wakes.submit(request);
     return result;
+  }
+
+  /** A `journey_schedule` job: enrolls who is due and schedules the next run. */
+  async schedule(tick: ScheduleTick): Promise<{ entered: number }> {
+    const result = await runScheduleTick(tick, {
+      pool: this.#pool,
+      index: this.catalog.index,
+      horizonMs: this.horizonMs,
+      now: () => this.#options.now?.() ?? new Date(),
+      pageSize: this.#options.batchSize ?? 1_000,
+      transaction: (work) => this.#transaction(work, () => 'commit_schedule'),
+      decideOptions: (history) => this.#decideOptions(history),
+      segment: (workspaceId, segmentId) => this.#segment(workspaceId, segmentId),
+      warn: (object, message) => this.#options.logger?.warn(object, message),
+    });
+    this.counts.entered += result.entered;
+    return result;
+  }
+
+  /** Schedule jobs for journeys entered on a schedule, when the set of them has changed. */
+  #ensureSchedules(): void {
+    const scheduled = this.catalog.index.scheduled;
+    const key = scheduled.map((v) => `${v.journeyId}@${v.version}`).join(',');
+    if (key === this.#scheduledKey) return;
+    this.#scheduledKey = key;
+    ensureScheduleJobs(this.#pool, this.catalog.index, this.#options.now?.() ?? new Date()).catch(
+      (error: unknown) => {
+        this.#scheduledKey = undefined;
+        this.#options.logger?.warn({ err: error }, 'could not schedule journey schedule triggers');
+      },
+    );
   }
 
   /** Moves far-future timers that are coming due into graphile-worker. */

@@ -18,7 +18,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-interface LocalParts {
+export interface LocalParts {
   year: number;
   month: number;
   day: number;
@@ -27,7 +27,7 @@ interface LocalParts {
   second: number;
 }
 
-function localParts(instant: number, timeZone: string): LocalParts {
+export function localParts(instant: number, timeZone: string): LocalParts {
   const parts: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(instant)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);

@@ -18,3 +18,12 @@ export const journeyTimersPromote = defineTask(
     if (moved > 0) helpers.logger.info(`${moved} journey waits coming due moved to the queue`);
   },
 );
+
+export const journeySchedule = defineTask(
+  'journey_schedule',
+  async ({ w, j, from, anchor }, { runtime, helpers }) => {
+    if (!runtime) throw new Error('this worker runs no journey runtime; another worker will take the job');
+    const { entered } = await runtime.schedule({ workspaceId: w, journeyId: j, from, anchor });
+    if (entered > 0) helpers.logger.info(`${entered} profiles entered journey ${j} on its schedule`);
+  },
+);

@@ -17,6 +17,18 @@ describe('trigger.schedule', () => {
     });
   });
 
+  it('enrolls every profile of the workspace for segment "all", with no segment to look up', () => {
+    const instance = bind(triggerScheduleNodeType, { segmentId: 'all', cron: '0 9 * * 1' });
+    expect(instance.summary()).toBe('On cron "0 9 * * 1" (profile\'s time) for all profiles');
+    // Known segments are given and "all" is not among them: it must still compile cleanly.
+    const { ctx, issues } = recordingContext({ segments: ['seg_lapsed'] });
+    expect(instance.compile(ctx).trigger).toMatchObject({ kind: 'schedule', segmentId: 'all' });
+    expect(issues).toEqual([]);
+    expect(problems(triggerScheduleNodeType, { segmentId: '', cron: '0 9 * * *' })).toEqual([
+      'segmentId: choose the segment to enroll, or "all"',
+    ]);
+  });
+
   it('needs exactly one of cron, at or every', () => {
     expect(problems(triggerScheduleNodeType, { segmentId: 's' })).toEqual([
       'cron: set exactly one of cron, at or every',

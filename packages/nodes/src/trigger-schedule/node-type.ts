@@ -16,7 +16,8 @@ const cronSchema = z.string().check((ctx) => {
 
 export const triggerScheduleConfigSchema = z
   .strictObject({
-    segmentId: z.string().min(1, { error: 'choose the segment to enroll' }),
+    /** The segment whose members enter, or `all` for every profile of the workspace. */
+    segmentId: z.string().min(1, { error: 'choose the segment to enroll, or "all"' }),
     /** Recurring: five-field cron, e.g. `0 9 * * *` for 09:00 daily. */
     cron: cronSchema.optional(),
     /** Once, at this instant. */
@@ -33,6 +34,9 @@ export const triggerScheduleConfigSchema = z
       path: ['cron'],
     },
   );
+
+/** The `segmentId` that means every profile of the workspace. */
+export const ALL_PROFILES = 'all';
 
 export type TriggerScheduleConfig = z.infer<typeof triggerScheduleConfigSchema>;
 
@@ -54,9 +58,9 @@ export const triggerScheduleNodeType = defineNodeType({
   defaults: { segmentId: '', cron: '0 9 * * *', timezone: 'profile' },
   ports: ['out'],
   summary: (config) =>
-    `${describeWhen(config)} (${config.timezone === 'profile' ? "profile's time" : config.timezone}) for segment ${config.segmentId}`,
+    `${describeWhen(config)} (${config.timezone === 'profile' ? "profile's time" : config.timezone}) for ${config.segmentId === ALL_PROFILES ? 'all profiles' : `segment ${config.segmentId}`}`,
   compile(config, ctx) {
-    ctx.checkSegment(config.segmentId, 'segmentId');
+    if (config.segmentId !== ALL_PROFILES) ctx.checkSegment(config.segmentId, 'segmentId');
     return {
       defaultPort: 'out',
       trigger: {

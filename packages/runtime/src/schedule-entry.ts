@@ -1,0 +1,133 @@
+import type pg from 'pg';
+import type { DecideOptions } from './decide.js';
+import { Effects } from './effects.js';
+import { decideEntry } from './entry.js';
+import { profileFact } from './facts.js';
+import { historyFacts } from './history.js';
+import type { RoutedVersion } from './routing.js';
+import { DEFAULT_TIMEZONE } from './schedule.js';
+import { loadEnrollments, loadProfiles } from './store.js';
+import { enroll, type ProfileState } from './transitions.js';
+
+/** Who a schedule trigger enrolls: every profile, or the user ids of a static segment. */
+export type ScheduleAudience =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'users'; readonly userIds: string[] };
+
+/** The audience of a segment id (`all`, or a static list); null for a segment not evaluated yet. */
+export function audienceOf(segmentId: string, definition: unknown): ScheduleAudience | null {
+  if (segmentId === 'all') return { kind: 'all' };
+  const segment = definition as { kind?: string; userIds?: unknown } | undefined;
+  if (segment?.kind === 'static' && Array.isArray(segment.userIds)) {
+    return { kind: 'users', userIds: segment.userIds.filter((id): id is string => typeof id === 'string') };
+  }
+  // Condition segments are evaluated by the segments work; until then a schedule over one waits.
+  return null;
+}
+
+const isValidTimezone = (timeZone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The timezones of the audience's profiles (unset reads as UTC; unknown zones are left out). */
+export async function audienceTimezones(
+  client: pg.Pool | pg.PoolClient,
+  workspaceId: string,
+  audience: ScheduleAudience,
+): Promise<string[]> {
+  const result = await client.query<{ timezone: string }>({
+    name: 'tl_rt_schedule_timezones',
+    text: `select distinct coalesce(timezone, $3) as timezone from profiles
+            where workspace_id = $1 and ($2::text[] is null or user_id = any($2::text[]))`,
+    values: [workspaceId, audience.kind === 'users' ? audience.userIds : null, DEFAULT_TIMEZONE],
+  });
+  return result.rows.map((r) => r.timezone).filter(isValidTimezone);
+}
+
+/** The next page of the audience's profile ids after `afterId`, in id order. */
+export async function audiencePage(
+  client: pg.Pool | pg.PoolClient,
+  workspaceId: string,
+  audience: ScheduleAudience,
+  timezone: string | null,
+  afterId: string | null,
+  limit: number,
+): Promise<string[]> {
+  const result = await client.query<{ id: string }>({
+    name: 'tl_rt_schedule_page',
+    text: `select id from profiles
+            where workspace_id = $1 and ($2::text[] is null or user_id = any($2::text[]))
+              and ($3::text is null or coalesce(timezone, $6) = $3)
+              and ($4::uuid is null or id > $4::uuid)
+            order by id limit $5`,
+    values: [
+      workspaceId,
+      audience.kind === 'users' ? audience.userIds : null,
+      timezone,
+      afterId,
+      limit,
+      DEFAULT_TIMEZONE,
+    ],
+  });
+  return result.rows.map((r) => r.id);
+}
+
+/**
+ * Enrolls these profiles into the journey's current version for one schedule occurrence, inside
+ * the caller's transaction. The entry key names the occurrence, so a tick run again after a
+ * crash enrolls nobody twice; the re-entry policy decides as for an event.
+ */
+export async function decideScheduledEntries(
+  client: pg.PoolClient,
+  routed: RoutedVersion,
+  profileIds: readonly string[],
+  occurrence: string,
+  options: DecideOptions,
+): Promise<{ effects: Effects; entered: number }> {
+  const { workspaceId, journeyId } = routed;
+  const effects = new Effects();
+  const [sources, loaded] = await Promise.all([
+    loadProfiles(client, workspaceId, profileIds),
+    loadEnrollments(client, workspaceId, profileIds, [journeyId], options.history ?? []),
+  ]);
+  const key = `schedule:${occurrence}`;
+  let entered = 0;
+  for (const profileId of profileIds) {
+    const source = sources.get(profileId);
+    if (!source) continue;
+    const now = options.now?.() ?? new Date();
+    const earlier = loaded.filter((e) => e.profileId === profileId);
+    const entry = decideEntry(routed.compiled, earlier, key, now);
+    if (!entry.enter) continue;
+    for (const holder of entry.release) {
+      holder.entrySlot = null;
+      effects.released.push(holder);
+    }
+    const profile: ProfileState = { workspaceId, profileId, fact: profileFact(source) };
+    await enroll(
+      routed,
+      { slot: entry.slot, key, triggerEvent: null, triggerFacts: { schedule: occurrence } },
+      {
+        now,
+        effects,
+        profile,
+        dynamic: historyFacts(
+          client,
+          workspaceId,
+          profileId,
+          () => profile.fact,
+          now,
+          (id) => options.segments(workspaceId, id),
+        ),
+        ...(options.registry ? { registry: options.registry } : {}),
+      },
+    );
+    entered++;
+  }
+  return { effects, entered };
+}
