@@ -45,8 +45,9 @@ function table(rows: readonly BenchRow[]): string {
   return [format(header), format(widths.map((width) => '-'.repeat(width))), ...cells.map(format)].join('\n');
 }
 
-// Suites are the files in src/suites; `pnpm bench compile` runs only the named ones.
-const only = new Set(process.argv.slice(2));
+// Suites are the files in src/suites; `pnpm bench compile` runs only the named ones. Arguments
+// starting with `--` are options for the suites (see options.ts).
+const only = new Set(process.argv.slice(2).filter((arg) => !arg.startsWith('--')));
 const directory = fileURLToPath(new URL('./suites/', import.meta.url));
 const rows: BenchRow[] = [];
 for (const file of readdirSync(directory)

@@ -1,0 +1,25 @@
+/**
+ * Options for the suites, from the command line: `pnpm bench runtime --quick` runs a smaller
+ * version of the load suites; `--enrollments=200000` sets the number of waiting enrollments.
+ */
+export interface BenchOptions {
+  readonly quick: boolean;
+  /** Waiting enrollments for the runtime's wake benchmark (default 1,000,000; 100,000 quick). */
+  readonly enrollments: number;
+  /** `--parts=events,wakes,poll,rules`: run only these parts of the runtime suite (default all). */
+  readonly parts: ReadonlySet<string>;
+}
+
+export function benchOptions(argv: readonly string[] = process.argv.slice(2)): BenchOptions {
+  const quick = argv.includes('--quick');
+  const value = argv.find((arg) => arg.startsWith('--enrollments='))?.split('=')[1];
+  const enrollments = value === undefined ? (quick ? 100_000 : 1_000_000) : Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(enrollments) || enrollments < 1_000)
+    throw new Error(`--enrollments must be an integer ≥ 1000, not ${value}`);
+  const parts = argv.find((arg) => arg.startsWith('--parts='))?.split('=')[1];
+  return {
+    quick,
+    enrollments,
+    parts: new Set(parts ? parts.split(',') : ['events', 'wakes', 'poll', 'rules']),
+  };
+}

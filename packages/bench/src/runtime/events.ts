@@ -1,0 +1,148 @@
+import type pg from 'pg';
+import {
+  type Batch,
+  Ingestion,
+  nextSequence,
+  openLoop,
+  percentile,
+  type Traffic,
+  touchlineBatches,
+} from '../load.js';
+import { sampleActivity } from './activity.js';
+import { inboxDrained } from './journeys.js';
+
+async function counts(client: pg.Client) {
+  const { rows } = await client.query<{ enrollments: number; messages: number }>(
+    `select (select count(*) from enrollments)::int as enrollments, (select count(*) from messages)::int as messages`,
+  );
+  return rows[0] as { enrollments: number; messages: number };
+}
+
+/**
+ * End-to-end throughput: 8 clients post batches of the traffic mix for `measureMs` (after a
+ * warm-up whose backlog is drained first); the figure is the events acknowledged in the window
+ * over the time until the journey inbox is empty again — every event the runtime had to look at
+ * has then been decided and its enrollments, steps and outbox rows committed.
+ */
+export async function endToEnd(
+  url: string,
+  client: pg.Client,
+  batches: readonly Batch[],
+  options: { warmupMs: number; measureMs: number },
+) {
+  await touchlineBatches(url, batches, { warmupMs: 0, measureMs: options.warmupMs });
+  await inboxDrained(client, 300_000);
+  const before = await counts(client);
+  const activity = sampleActivity(client);
+  const started = performance.now();
+  const sent = await touchlineBatches(url, batches, { warmupMs: 0, measureMs: options.measureMs });
+  const ackedAt = performance.now();
+  const backlog = await client.query<{ n: number }>('select count(*)::int as n from journey_inbox');
+  const drained = await inboxDrained(client, 600_000);
+  const busy = await activity.stop();
+  const after = await counts(client);
+  const seconds = (drained - started) / 1000;
+  return {
+    ...sent,
+    acknowledged: sent.acknowledged,
+    ackPerSecond: sent.acknowledged / ((ackedAt - started) / 1000),
+    perSecond: sent.acknowledged / seconds,
+    drainMs: drained - ackedAt,
+    backlog: backlog.rows[0]?.n ?? 0,
+    enrollments: after.enrollments - before.enrollments,
+    messages: after.messages - before.messages,
+    activity: busy,
+  };
+}
+
+/**
+ * Trigger-to-outbox latency: `/v1/track` calls of the traffic's track events on a fixed
+ * timetable (open loop); for each event that starts the journey, the time from the moment the
+ * call was sent to (a) the moment the bench's poller (every 10 ms) first sees its outbox row
+ * committed and (b) the row's `created_at` (PostgreSQL's `now()`: the start of the runtime's
+ * transaction, so a lower bound).
+ */
+export async function triggerToOutbox(
+  url: string,
+  client: pg.Client,
+  traffic: Traffic,
+  options: { workspaceId: string; journeyId: string; rate: number; warmupMs: number; measureMs: number },
+) {
+  const ingestion = new Ingestion(url, 256);
+  const bodies = (count: number) =>
+    Array.from({ length: count }, () => {
+      const { message } = traffic.message(`lat${nextSequence()}`, true);
+      return { id: message.messageId as string, body: JSON.stringify({ ...message, type: undefined }) };
+    });
+  const sentAt = new Map<string, number>();
+  const seenAt = new Map<string, number>();
+  const wall = () => performance.timeOrigin + performance.now();
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const { rows } = await client.query<{ m: string }>(
+        `select content -> 'triggerEvent' ->> 'messageId' as m from messages
+          where workspace_id = $1 and journey_id = $2 and created_at > now() - interval '2 seconds'`,
+        [options.workspaceId, options.journeyId],
+      );
+      const now = wall();
+      for (const { m } of rows) if (!seenAt.has(m)) seenAt.set(m, now);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  try {
+    const warmup = bodies((options.rate * options.warmupMs) / 1000);
+    await openLoop(
+      async (i) => void (await ingestion.post('/v1/track', warmup[i]?.body as string)),
+      options.rate,
+      options.warmupMs,
+    );
+    const measured = bodies((options.rate * options.measureMs) / 1000);
+    const calls = await openLoop(
+      async (i) => {
+        const item = measured[i] as { id: string; body: string };
+        sentAt.set(item.id, wall());
+        await ingestion.post('/v1/track', item.body);
+      },
+      options.rate,
+      options.measureMs,
+    );
+    await inboxDrained(client, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    polling = false;
+    await poller;
+    const { rows } = await client.query<{ m: string; created: number }>(
+      `select content -> 'triggerEvent' ->> 'messageId' as m, extract(epoch from created_at) * 1000 as created
+         from messages where workspace_id = $1 and journey_id = $2 and content -> 'triggerEvent' ->> 'messageId' = any($3)`,
+      [options.workspaceId, options.journeyId, [...sentAt.keys()]],
+    );
+    const visible: number[] = [];
+    const created: number[] = [];
+    let unseen = 0;
+    for (const row of rows) {
+      const sent = sentAt.get(row.m) as number;
+      created.push(Number(row.created) - sent);
+      const seen = seenAt.get(row.m);
+      if (seen === undefined) unseen++;
+      else visible.push(seen - sent);
+    }
+    visible.sort((a, b) => a - b);
+    created.sort((a, b) => a - b);
+    return {
+      calls,
+      messages: rows.length,
+      unseen,
+      visible: {
+        p50: percentile(visible, 0.5),
+        p95: percentile(visible, 0.95),
+        p99: percentile(visible, 0.99),
+      },
+      created: { p50: percentile(created, 0.5), p99: percentile(created, 0.99) },
+      serverErrors: ingestion.serverErrors,
+    };
+  } finally {
+    polling = false;
+    await poller.catch(() => {});
+    await ingestion.close();
+  }
+}

@@ -1,0 +1,252 @@
+import { rmSync } from 'node:fs';
+import { ensureDatabase, startEmbeddedPostgres } from '@touchline/db';
+import {
+  CLIENTS,
+  cpuSeconds,
+  rawReference,
+  reset,
+  seed,
+  startTouchline,
+  stop,
+  TEMPLATES,
+  Traffic,
+  tempDir,
+  USERS,
+} from '../load.js';
+import { benchOptions } from '../options.js';
+import { endToEnd, triggerToOutbox } from '../runtime/events.js';
+import { ADMIN_TOKEN, Admin, connect, sendThenWait, shopJourneys, workspaceOf } from '../runtime/journeys.js';
+import { pollCost } from '../runtime/poll.js';
+import { ruleEvaluation } from '../runtime/rules.js';
+import { cloneWaiting, enrollThroughApi, measureWakes, rawWorker } from '../runtime/wakes.js';
+import type { BenchRow, BenchSuite } from '../suite.js';
+
+/** The local PostgreSQL 15 of this machine, for the poll-cost comparison (skipped if absent). */
+const LOCAL_PG15 = process.env.BENCH_PG15_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const WAKE_RATE = 10_000;
+
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a';
+const ratio = (value: number, reference: number) => `${(value / reference).toFixed(2)}×`;
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+const row = (
+  name: string,
+  timing: { medianMs: number; p95Ms: number; runs: number },
+  note: string,
+  throughput?: { perSecond: number; unit: string },
+): BenchRow => ({
+  suite: 'runtime',
+  case: name,
+  medianMs: timing.medianMs,
+  p95Ms: timing.p95Ms,
+  runs: timing.runs,
+  note,
+  ...(throughput ? { throughput } : {}),
+});
+const none = { medianMs: Number.NaN, p95Ms: Number.NaN, runs: 1 };
+const log = (line: string) => process.stderr.write(`[runtime] ${line}\n`);
+
+async function rules(rows: BenchRow[]) {
+  for (const r of await ruleEvaluation()) {
+    rows.push(row(`reference: new json-rules-engine Engine per event, ${r.label}`, r.reference, ''));
+    const speedup = r.reference.medianMs / r.timing.medianMs;
+    rows.push(
+      row(
+        `evaluateNode (cached engines), ${r.label}`,
+        r.timing,
+        `${speedup.toFixed(1)}× faster than the reference (goal ≥ 100×: ${verdict(speedup >= 100)}); port ${r.port}`,
+      ),
+    );
+  }
+}
+
+/**
+ * The journey runtime (issue 5) beside references measured in the same run: end-to-end events/s
+ * with 1 and 100 live journeys against raw batched inserts; trigger-to-outbox latency; a million
+ * waiting enrollments woken against raw graphile-worker throughput; the cost of a queue poll
+ * with a million future jobs on PostgreSQL 18 and 15; rule evaluation against an engine per
+ * event. `--quick` runs smaller and shorter; `--enrollments=N` sets the waiting enrollments.
+ */
+export const suite: BenchSuite = {
+  name: 'runtime',
+  async run() {
+    const options = benchOptions();
+    const count = options.enrollments;
+    const measureMs = options.quick ? 5_000 : 10_000;
+    const warmupMs = options.quick ? 1_000 : 2_000;
+    const rows: BenchRow[] = [];
+    if (options.parts.has('rules')) {
+      log('rule evaluation');
+      await rules(rows);
+    }
+
+    const pgDir = tempDir();
+    const serverDir = tempDir();
+    const postgres = await startEmbeddedPostgres({ dataDir: pgDir });
+    let touchline: Awaited<ReturnType<typeof startTouchline>> | undefined;
+    try {
+      const databaseUrl = await ensureDatabase(postgres.url, 'touchline');
+      touchline = await startTouchline(databaseUrl, serverDir, { TOUCHLINE_ADMIN_TOKEN: ADMIN_TOKEN });
+      const db = await connect(databaseUrl);
+      const workspaceId = await workspaceOf(db);
+      const admin = new Admin(touchline.url);
+      const templateId = await admin.emailTemplate('bench email');
+      const journeys = shopJourneys(templateId);
+      const traffic = new Traffic();
+      const batches = Array.from({ length: TEMPLATES }, () => traffic.batch());
+      await seed(touchline.url, traffic);
+
+      if (options.parts.has('events')) {
+        // 1. End to end, 1 journey; 2. latency with it; then 100 journeys.
+        const first = journeys[0] as { name: string; graph: unknown };
+        const singleId = await admin.publish(first.name, first.graph);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        log('end to end, 1 journey');
+        const cpu0 = cpuSeconds(touchline.child.pid);
+        const t0 = performance.now();
+        const one = await endToEnd(touchline.url, db, batches, { warmupMs, measureMs });
+        const cpuOne =
+          ((cpuSeconds(touchline.child.pid) ?? 0) - (cpu0 ?? 0)) / ((performance.now() - t0) / 1000);
+        log('latency');
+        const latency = await triggerToOutbox(touchline.url, db, traffic, {
+          workspaceId,
+          journeyId: singleId,
+          rate: 1_000,
+          warmupMs: 1_000,
+          measureMs,
+        });
+        for (const journey of journeys.slice(1)) await admin.publish(journey.name, journey.graph);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        log('end to end, 100 journeys');
+        const cpu1 = cpuSeconds(touchline.child.pid);
+        const t1 = performance.now();
+        const hundred = await endToEnd(touchline.url, db, batches, { warmupMs, measureMs });
+        const cpuHundred =
+          ((cpuSeconds(touchline.child.pid) ?? 0) - (cpu1 ?? 0)) / ((performance.now() - t1) / 1000);
+        await reset(databaseUrl);
+        log('raw insert reference');
+        const raw = await rawReference(databaseUrl, workspaceId, batches);
+
+        rows.push(
+          row(
+            `reference: raw INSERT … unnest into events, 100 rows/statement, ${CLIENTS} clients`,
+            raw,
+            'per statement (the ingest suite’s reference)',
+            { perSecond: raw.perSecond, unit: 'events' },
+          ),
+        );
+        for (const [label, r, cpu] of [
+          ['1 live journey', one, cpuOne],
+          ['100 live journeys', hundred, cpuHundred],
+        ] as const) {
+          rows.push(
+            row(
+              `POST /v1/batch end to end (inbox drained), ${label}`,
+              r,
+              `${ratio(r.perSecond, raw.perSecond)} the reference (goal ≥ 0.2×: ${verdict(r.perSecond >= 0.2 * raw.perSecond)}; ≥ 10,000/s: ${verdict(r.perSecond >= 10_000)}); acked at ${fmt(r.ackPerSecond)}/s, ${fmt(r.backlog)} inbox rows left when sending stopped, drained ${fmt(r.drainMs)} ms later; ${fmt(r.enrollments)} enrollments, ${fmt(r.messages)} outbox rows; Touchline at ${fmt(cpu * 100)} % of a core; PostgreSQL backends: ${r.activity}`,
+              { perSecond: r.perSecond, unit: 'events' },
+            ),
+          );
+        }
+        rows.push(
+          row(
+            `trigger → outbox row, /v1/track open loop 1,000/s for ${measureMs / 1000} s, 1 journey`,
+            { medianMs: latency.visible.p50, p95Ms: latency.visible.p95, runs: latency.messages },
+            `send → row visible (10 ms poll): p50 ${fmt(latency.visible.p50, 1)} ms, p99 ${fmt(latency.visible.p99, 1)} ms (goal p99 ≤ 50 ms: ${verdict(latency.visible.p99 <= 50 && latency.unseen === 0)}); send → created_at: p50 ${fmt(latency.created.p50, 1)} ms, p99 ${fmt(latency.created.p99, 1)} ms; ${latency.unseen} rows not seen by the poller; call p99 ${fmt(latency.calls.p99Ms, 1)} ms; ${latency.serverErrors} 5xx`,
+          ),
+        );
+      }
+      if (options.parts.has('wakes')) {
+        // 3. A million waiting enrollments.
+        log(`${fmt(count)} waiting enrollments`);
+        const waitJourney = await admin.publish(
+          'bench wait',
+          sendThenWait('bench_wait', undefined, null, 'P2D'),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const apiCount = Math.min(10_000, count);
+        const api = await enrollThroughApi(touchline.url, db, 'bench_wait', USERS, apiCount);
+        const created = await cloneWaiting(db, waitJourney, count, WAKE_RATE);
+        const { firstWake } = created;
+        log(
+          `created in ${fmt(created.ms)} ms (jobs ${fmt(-created.overrunMs)} ms before the first is due); waking`,
+        );
+        const spanMs = (count / WAKE_RATE) * 1000;
+        const deadline = firstWake.getTime() + spanMs + Math.max(30_000, spanMs);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstWake.getTime() - Date.now())));
+        const wakes = await measureWakes(db, count, firstWake, deadline);
+        await stop(touchline.child);
+        log('raw graphile-worker reference');
+        const worker = await rawWorker(databaseUrl, count, options.quick ? 15_000 : 45_000);
+        const best = Math.max(...worker.map((w) => w.perSecond));
+        for (const w of worker) {
+          rows.push(
+            row(
+              `reference: graphile-worker alone, no-op task, ${fmt(count)} jobs due, ${w.label}`,
+              none,
+              `${fmt(w.jobs)} jobs run`,
+              {
+                perSecond: w.perSecond,
+                unit: 'jobs',
+              },
+            ),
+          );
+        }
+        rows.push(
+          row(
+            `${fmt(count)} waiting enrollments (${fmt(apiCount)} through /v1/batch at ${fmt(api.perSecond)}/s, the rest copied by SQL in ${fmt(created.ms / 1000, 1)} s, jobs done ${fmt(-created.overrunMs / 1000, 1)} s before the first was due), due at ${fmt(WAKE_RATE)}/s`,
+            { medianMs: wakes.p50, p95Ms: Number.NaN, runs: wakes.woken },
+            `woken ${fmt(wakes.woken)} at ${fmt(wakes.perSecond)}/s (${ratio(wakes.perSecond, best)} the best reference; goal ≥ 10,000/s: ${verdict(wakes.perSecond >= 10_000 && wakes.woken === count)}); lateness p50 ${fmt(wakes.p50)} ms, p99 ${fmt(wakes.p99)} ms, max ${fmt(wakes.maxMs)} ms, p99 counting the unwoken ${fmt(wakes.p99WithUnwoken)} ms (goal ≤ 1 s: ${verdict(wakes.p99WithUnwoken <= 1_000)}); PostgreSQL backends: ${wakes.activity}`,
+            { perSecond: wakes.perSecond, unit: 'wakes' },
+          ),
+        );
+      }
+      await db.end();
+      if (touchline) await stop(touchline.child);
+      touchline = undefined;
+      if (options.parts.has('poll')) {
+        // 3b. One queue poll with a million far-future jobs, PostgreSQL 18 and 15.
+        for (const [label, url] of [
+          ['embedded', postgres.url],
+          ['local', LOCAL_PG15],
+        ] as const) {
+          log(`poll cost, ${label} PostgreSQL`);
+          try {
+            const poll = await pollCost(url, count);
+            rows.push(
+              row(
+                `graphile-worker job fetch, nothing due, empty queue, PostgreSQL ${poll.version} (${label})`,
+                poll.empty,
+                `${poll.empty.buffers} buffers`,
+              ),
+            );
+            rows.push(
+              row(
+                `graphile-worker job fetch, nothing due, ${fmt(count)} jobs due in 30 days, PostgreSQL ${poll.version} (${label})`,
+                poll.full,
+                `${poll.full.buffers} buffers; ${(poll.full.medianMs / poll.empty.medianMs).toFixed(1)}× the empty queue`,
+              ),
+            );
+          } catch (error) {
+            rows.push(
+              row(
+                `graphile-worker job fetch, ${label} PostgreSQL`,
+                none,
+                `skipped: ${(error as Error).message}`,
+              ),
+            );
+          }
+        }
+      }
+      return rows;
+    } catch (error) {
+      if (touchline) process.stderr.write(`Touchline's output:\n${touchline.output()}\n`);
+      throw error;
+    } finally {
+      if (touchline) await stop(touchline.child);
+      await postgres.stop();
+      rmSync(pgDir, { recursive: true, force: true });
+      rmSync(serverDir, { recursive: true, force: true });
+    }
+  },
+};
