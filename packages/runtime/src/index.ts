@@ -28,6 +28,7 @@ export {
 export { type RoutedVersion, RoutingIndex } from './routing.js';
 export { JourneyRuntime, type RuntimeLogger, type RuntimeOptions } from './runtime.js';
 export { nextCronRun, planTick } from './schedule.js';
+export type { DirectEntry } from './schedule-entry.js';
 export { type ScheduleTick, scheduleJobKey } from './schedule-runner.js';
 export { promoteTimers } from './store.js';
 export { nextTimeOfDay, stableBucket, zonedInstant, zoneOffsetMs } from './time.js';

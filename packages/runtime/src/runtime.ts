@@ -3,7 +3,8 @@ import type { NodeTypeRegistry } from '@touchline/journey';
 import type pg from 'pg';
 import { type CatalogLogger, JourneyCatalog } from './catalog.js';
 import { type DecideCounts, decideEvents, decideWakes, type WakeRequest } from './decide.js';
-import { ensureScheduleJobs, runScheduleTick, type ScheduleTick } from './schedule-runner.js';
+import type { DirectEntry } from './schedule-entry.js';
+import { enrollProfiles, ensureScheduleJobs, runScheduleTick, type ScheduleTick } from './schedule-runner.js';
 import {
   claimInbox,
   deleteInbox,
@@ -155,6 +156,39 @@ export class JourneyRuntime {
     });
     this.counts.entered += result.entered;
     return result;
+  }
+
+  /**
+   * Enrolls profiles into the live version of a journey: the entry hook of API and segment
+   * triggers. `entry.key` names the cause (`api:<key>`, `segment:<change>`): the same key never
+   * enrolls a profile twice. Returns how many entered; null when the journey is not live here.
+   */
+  async enrollProfiles(
+    workspaceId: string,
+    journeyId: string,
+    profileIds: readonly string[],
+    entry: DirectEntry,
+  ): Promise<number | null> {
+    let routed = this.catalog.index.current(workspaceId, journeyId);
+    // Published a moment ago: this process may not have had the notification yet.
+    if (routed?.journeyStatus !== 'live') {
+      await this.catalog.reload();
+      routed = this.catalog.index.current(workspaceId, journeyId);
+    }
+    if (routed?.journeyStatus !== 'live') return null;
+    const entered = await enrollProfiles(
+      {
+        horizonMs: this.horizonMs,
+        now: () => this.#options.now?.() ?? new Date(),
+        transaction: (work) => this.#transaction(work, () => 'commit_entries'),
+        decideOptions: (history) => this.#decideOptions(history),
+      },
+      routed,
+      profileIds,
+      entry,
+    );
+    this.counts.entered += entered;
+    return entered;
   }
 
   /** Schedule jobs for journeys entered on a schedule, when the set of them has changed. */

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { DecideOptions } from './decide.js';
 import { Effects } from './effects.js';
+import type { EnrollmentState } from './enrollment.js';
 import { decideEntry } from './entry.js';
 import { profileFact } from './facts.js';
 import { historyFacts } from './history.js';
@@ -77,16 +78,25 @@ export async function audiencePage(
   return result.rows.map((r) => r.id);
 }
 
+/** What enrolls profiles other than an event: a schedule occurrence, a segment change, an API call. */
+export interface DirectEntry {
+  /** Unique per cause: the same key never enrolls the same profile twice (`schedule:<occurrence>`). */
+  readonly key: string;
+  /** Kept in the trigger's step log as what started the enrollment. */
+  readonly facts: Record<string, unknown>;
+}
+
 /**
- * Enrolls these profiles into the journey's current version for one schedule occurrence, inside
- * the caller's transaction. The entry key names the occurrence, so a tick run again after a
- * crash enrolls nobody twice; the re-entry policy decides as for an event.
+ * Enrolls these profiles into the journey's current version, inside the caller's transaction:
+ * the entry hook of schedule, segment and API triggers. The entry key names the cause, so the
+ * same cause run again after a crash enrolls nobody twice; the re-entry policy decides as for an
+ * event.
  */
-export async function decideScheduledEntries(
+export async function decideDirectEntries(
   client: pg.PoolClient,
   routed: RoutedVersion,
   profileIds: readonly string[],
-  occurrence: string,
+  entry: DirectEntry,
   options: DecideOptions,
 ): Promise<{ effects: Effects; entered: number }> {
   const { workspaceId, journeyId } = routed;
@@ -95,23 +105,28 @@ export async function decideScheduledEntries(
     loadProfiles(client, workspaceId, profileIds),
     loadEnrollments(client, workspaceId, profileIds, [journeyId], options.history ?? []),
   ]);
-  const key = `schedule:${occurrence}`;
+  const { key } = entry;
+  const earlierOf = new Map<string, EnrollmentState[]>();
+  for (const enrollment of loaded) {
+    const list = earlierOf.get(enrollment.profileId);
+    if (list) list.push(enrollment);
+    else earlierOf.set(enrollment.profileId, [enrollment]);
+  }
   let entered = 0;
   for (const profileId of profileIds) {
     const source = sources.get(profileId);
     if (!source) continue;
     const now = options.now?.() ?? new Date();
-    const earlier = loaded.filter((e) => e.profileId === profileId);
-    const entry = decideEntry(routed.compiled, earlier, key, now);
-    if (!entry.enter) continue;
-    for (const holder of entry.release) {
+    const decision = decideEntry(routed.compiled, earlierOf.get(profileId) ?? [], key, now);
+    if (!decision.enter) continue;
+    for (const holder of decision.release) {
       holder.entrySlot = null;
       effects.released.push(holder);
     }
     const profile: ProfileState = { workspaceId, profileId, fact: profileFact(source) };
     await enroll(
       routed,
-      { slot: entry.slot, key, triggerEvent: null, triggerFacts: { schedule: occurrence } },
+      { slot: decision.slot, key, triggerEvent: null, triggerFacts: entry.facts },
       {
         now,
         effects,

@@ -2,7 +2,13 @@ import type pg from 'pg';
 import type { DecideOptions } from './decide.js';
 import type { RoutingIndex } from './routing.js';
 import { planTick, type ScheduleTrigger } from './schedule.js';
-import { audienceOf, audiencePage, audienceTimezones, decideScheduledEntries } from './schedule-entry.js';
+import {
+  audienceOf,
+  audiencePage,
+  audienceTimezones,
+  type DirectEntry,
+  decideDirectEntries,
+} from './schedule-entry.js';
 import { EntryConflict, writeEffects } from './store.js';
 
 /** One run of a journey's schedule job: the window since the last run, and the `every` anchor. */
@@ -13,14 +19,18 @@ export interface ScheduleTick {
   readonly anchor: string;
 }
 
-export interface ScheduleDeps {
-  readonly pool: pg.Pool;
-  readonly index: RoutingIndex;
+/** What enrolling needs from the runtime: its clock, transactions and decision options. */
+export interface EntryDeps {
   readonly horizonMs: number;
   readonly now: () => Date;
-  readonly pageSize: number;
   readonly transaction: <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
   readonly decideOptions: (history: ReadonlyArray<{ journeyId: string; profileId: string }>) => DecideOptions;
+}
+
+export interface ScheduleDeps extends EntryDeps {
+  readonly pool: pg.Pool;
+  readonly index: RoutingIndex;
+  readonly pageSize: number;
   readonly segment: (workspaceId: string, segmentId: string) => Promise<unknown>;
   readonly warn: (object: object, message: string) => void;
 }
@@ -92,7 +102,8 @@ export async function runScheduleTick(tick: ScheduleTick, deps: ScheduleDeps): P
         deps.pageSize,
       );
       if (page.length === 0) break;
-      entered += await enrollPage(deps, routed, page, group.occurrence);
+      const entry = { key: `schedule:${group.occurrence}`, facts: { schedule: group.occurrence } };
+      entered += await enrollProfiles(deps, routed, page, entry);
       after = page[page.length - 1] as string;
       if (page.length < deps.pageSize) break;
     }
@@ -103,28 +114,23 @@ export async function runScheduleTick(tick: ScheduleTick, deps: ScheduleDeps): P
   return { entered };
 }
 
-async function enrollPage(
-  deps: ScheduleDeps,
+/** Enrolls profiles in one transaction (see decideDirectEntries); returns how many entered. */
+export async function enrollProfiles(
+  deps: EntryDeps,
   routed: NonNullable<ReturnType<RoutingIndex['current']>>,
   page: readonly string[],
-  occurrence: string,
+  entry: DirectEntry,
 ): Promise<number> {
   const history: Array<{ journeyId: string; profileId: string }> = [];
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.transaction(async (client) => {
-        const decided = await decideScheduledEntries(
-          client,
-          routed,
-          page,
-          occurrence,
-          deps.decideOptions(history),
-        );
+        const decided = await decideDirectEntries(client, routed, page, entry, deps.decideOptions(history));
         await writeEffects(client, decided.effects, { horizonMs: deps.horizonMs, now: deps.now() });
         return decided.entered;
       });
     } catch (error) {
-      // An earlier run of this tick (or an event) enrolled some of them first: read their history.
+      // An earlier run of the same cause (or an event) enrolled some of them first: read their history.
       if (error instanceof EntryConflict && attempt < 6) {
         history.push(...error.pairs);
         continue;
