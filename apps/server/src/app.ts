@@ -10,6 +10,7 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { importRoutes } from './routes/api/imports.js';
 import { ingestRoutes } from './routes/api/ingest.js';
 import { journeyEnrollRoutes } from './routes/api/journey-enroll.js';
+import { journeySimulateRoutes } from './routes/api/journey-simulate.js';
 import { journeyStatsRoutes } from './routes/api/journey-stats.js';
 import { journeyRoutes } from './routes/api/journeys.js';
 import { productRoutes } from './routes/api/products.js';
@@ -58,6 +59,7 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
       await sessionRoutes(api, services);
       await journeyRoutes(api, services);
       await journeyStatsRoutes(api, services);
+      await journeySimulateRoutes(api, services);
       await journeyEnrollRoutes(api, services);
       await templateRoutes(api, services);
       await segmentRoutes(api, services);

@@ -30,5 +30,16 @@ export { JourneyRuntime, type RuntimeLogger, type RuntimeOptions } from './runti
 export { nextCronRun, planTick } from './schedule.js';
 export type { DirectEntry } from './schedule-entry.js';
 export { type ScheduleTick, scheduleJobKey } from './schedule-runner.js';
+export { simulate } from './simulate.js';
+export {
+  type SimulatedEventInput,
+  type SimulatedEventOutcome,
+  type SimulatedMessage,
+  type SimulatedStep,
+  type SimulationInput,
+  SimulationInputError,
+  type SimulationResult,
+  type SimulationStatus,
+} from './simulate-types.js';
 export { promoteTimers } from './store.js';
 export { nextTimeOfDay, stableBucket, zonedInstant, zoneOffsetMs } from './time.js';

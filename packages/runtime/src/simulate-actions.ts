@@ -1,0 +1,88 @@
+import type { ActionOutcome, ActionRequest } from './advance.js';
+import type { ProfileFact } from './facts.js';
+import { show } from './simulate-explain.js';
+import type { SimulatedMessage } from './simulate-types.js';
+
+// As the live runtime maps action types to outbox channels.
+const channels: Readonly<Record<string, string>> = {
+  'send.email': 'email',
+  'send.sms': 'sms',
+  'send.push': 'push',
+  'send.whatsapp': 'whatsapp',
+  'send.inapp': 'inapp',
+  'send.webhook': 'webhook',
+};
+
+function consentOf(profile: ProfileFact, channel: string): boolean | null {
+  const subscriptions = profile.traits.subscriptions;
+  if (!subscriptions || typeof subscriptions !== 'object') return null;
+  const value = (subscriptions as Record<string, unknown>)[channel];
+  return typeof value === 'boolean' ? value : null;
+}
+
+/** What an action did in a simulation: its port and reason, the would-be send, the profile after. */
+export interface SimulatedAction {
+  readonly outcome: ActionOutcome;
+  readonly message: SimulatedMessage | null;
+  readonly profile: ProfileFact;
+}
+
+/**
+ * An action node in a simulation: reported, never carried out. A send becomes a would-be message;
+ * a profile update changes the traits that later decisions see, as the stored update would;
+ * custom action types are not run (their `run` may have effects) and leave by their first port.
+ */
+export function simulatedAction(request: ActionRequest, profile: ProfileFact, now: Date): SimulatedAction {
+  const config = (request.config ?? {}) as Record<string, unknown>;
+  const channel = channels[request.type];
+  if (channel) {
+    const templateId = typeof config.templateId === 'string' ? config.templateId : null;
+    const what =
+      channel === 'webhook'
+        ? `would call ${String(config.method ?? 'POST')} ${String(config.url)}`
+        : `would send ${channel}${templateId ? ` with template ${templateId}` : ''}`;
+    return {
+      outcome: { port: 'out', reason: `${what} (not sent: a simulation)` },
+      message: {
+        nodeId: request.nodeId,
+        channel,
+        templateId,
+        at: now.toISOString(),
+        consent: consentOf(profile, channel),
+        transactional: config.transactional === true,
+      },
+      profile,
+    };
+  }
+  if (request.type === 'profile.update') {
+    const set = (config.set ?? {}) as Record<string, unknown>;
+    const addTags = (config.addTags ?? []) as string[];
+    const removeTags = (config.removeTags ?? []) as string[];
+    const traits = { ...profile.traits, ...set };
+    if (addTags.length + removeTags.length > 0) {
+      const tags = new Set(Array.isArray(traits.tags) ? (traits.tags as string[]) : []);
+      for (const tag of addTags) tags.add(tag);
+      for (const tag of removeTags) tags.delete(tag);
+      traits.tags = [...tags].sort();
+    }
+    const changes = [
+      ...Object.entries(set).map(([key, value]) => `set ${key} = ${show(value)}`),
+      ...addTags.map((tag) => `add tag ${tag}`),
+      ...removeTags.map((tag) => `remove tag ${tag}`),
+    ];
+    return {
+      outcome: {
+        port: 'out',
+        reason: `would update the profile: ${changes.join(', ') || 'nothing'} (not saved)`,
+      },
+      message: null,
+      profile: { ...profile, traits },
+    };
+  }
+  const port = request.ports[0] as string;
+  const reason =
+    request.type === 'notify.team'
+      ? `would notify the team on ${String(config.channel)} (not sent: a simulation)`
+      : `"${request.type}" is not run in a simulation; it leaves by "${port}"`;
+  return { outcome: { port, reason }, message: null, profile };
+}
