@@ -13,6 +13,7 @@ export * from './repos/api-keys.js';
 export * from './repos/enrollments.js';
 export * from './repos/journeys.js';
 export * from './repos/members.js';
+export * from './repos/messages.js';
 export * from './repos/products.js';
 export * from './repos/profiles.js';
 export * from './repos/segments.js';

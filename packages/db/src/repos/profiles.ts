@@ -52,6 +52,18 @@ export interface ProfileSummaryRow {
   lifetime_value: string;
 }
 
+import {
+  decodeCursor,
+  encodeCursor,
+  isBigint,
+  isUuid,
+  type KeysetPage,
+  type KeysetPosition,
+  microsOf,
+} from './keyset.js';
+
+export type { KeysetPage, KeysetPosition } from './keyset.js';
+
 const identityOrder = sql<number>`case kind when 'user_id' then 0 when 'anonymous_id' then 1 else 2 end`;
 
 /**
@@ -163,52 +175,10 @@ export async function listProfileMessages(
     .execute();
 }
 
-/**
- * A keyset position: a timestamp to the microsecond (a JS Date keeps only milliseconds, which
- * would skip or repeat rows) and the row id that breaks ties.
- */
-export interface KeysetPosition {
-  at: string;
-  id: string;
-}
-
-const isoMicros = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-const isBigint = (id: string) => /^\d{1,19}$/.test(id) && BigInt(id) <= 9_223_372_036_854_775_807n;
-// The timestamp as UTC text with all six fractional digits, so the cursor round-trips exactly.
-const microsOf = (column: string) =>
-  sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-/** An opaque cursor: clients pass back what they were given. */
-function encodeCursor(position: KeysetPosition): string {
-  return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string, isId: (id: string) => boolean): KeysetPosition | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
-  const [at, id] = parsed as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !isoMicros.test(at) || !isId(id)) return undefined;
-  // The pattern lets through a 13th month; PostgreSQL would answer that with an error.
-  if (Number.isNaN(Date.parse(`${at.slice(0, 23)}Z`))) return undefined;
-  return { at, id };
-}
-
 /** The position a `nextBefore` of {@link listProfileEvents} names, or undefined when it is not one. */
 export const decodeEventCursor = (cursor: string) => decodeCursor(cursor, isBigint);
 /** The position a `nextCursor` of {@link searchProfiles} names, or undefined when it is not one. */
 export const decodeProfileCursor = (cursor: string) => decodeCursor(cursor, isUuid);
-
-export interface KeysetPage<T> {
-  rows: T[];
-  /** Where the next page starts, as an opaque cursor; null on the last page. */
-  next: string | null;
-}
 
 /** A profile's events, newest first, paged on (timestamp, id). */
 export async function listProfileEvents(

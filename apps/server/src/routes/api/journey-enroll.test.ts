@@ -20,7 +20,7 @@ const graph = (trigger: { type: string; config: unknown }, reentry = 'always') =
   settings: { reentry },
 });
 
-const enroll = (journeyId: string, payload: unknown) =>
+const enroll = (journeyId: string, payload: Record<string, unknown>) =>
   t.app.inject({ method: 'POST', url: `/api/journeys/${journeyId}/enroll`, headers: adminHeaders, payload });
 
 beforeAll(async () => {

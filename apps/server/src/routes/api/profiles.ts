@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { notFound } from '../../errors.js';
 import { workspaceOf } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
+import { cursorOf, limit } from './paging.js';
 import {
   eventBody,
   profileBody,
@@ -40,28 +41,6 @@ const userIdParams = z.object({
     .max(512, { error: 'must be at most 512 characters' })
     .describe('a user id, an anonymous id or an alias of the profile'),
 });
-
-const limit = (fallback: number) =>
-  z.coerce
-    .number({ error: 'must be a number from 1 to 200' })
-    .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' })
-    .max(200, { error: 'must be at most 200' })
-    .default(fallback);
-
-/** An opaque page cursor, decoded here so that a bad one is a 400 naming its field. */
-const cursorOf = <T>(decode: (text: string) => T | undefined, what: string) =>
-  z
-    .string()
-    .max(200)
-    .transform((text, ctx) => {
-      const position = decode(text);
-      if (position === undefined) {
-        ctx.addIssue({ code: 'custom', message: `must be the ${what} of a previous page` });
-        return z.NEVER;
-      }
-      return position;
-    });
 
 const searchQuery = z.object({
   q: z
