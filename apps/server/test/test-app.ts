@@ -40,9 +40,11 @@ export async function createTestApp(
     /** The runtime's clock (journey tests move time forward). */
     now?: () => Date;
     horizonMs?: number;
+    /** Another app's database: a second process on the same PostgreSQL (not dropped on close). */
+    database?: TestDatabase;
   } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const editorDir = mkdtempSync(path.join(tmpdir(), 'touchline-editor-'));
   mkdirSync(path.join(editorDir, 'assets'));
   writeFileSync(
@@ -103,7 +105,7 @@ export async function createTestApp(
       await services.ingest.close();
       await worker?.stop();
       await runtime.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

@@ -6,8 +6,14 @@ import { type EnrollmentState, isRunning, loadWait } from './enrollment.js';
 import { decideEntry } from './entry.js';
 import { type EventFact, journeyFact, profileFact } from './facts.js';
 import { historyFacts } from './history.js';
-import type { RoutingIndex } from './routing.js';
-import { type InboxEvent, loadEnrollments, loadEnrollmentsById, loadProfiles } from './store.js';
+import type { RoutedVersion, RoutingIndex } from './routing.js';
+import {
+  type InboxEvent,
+  loadEnrollments,
+  loadEnrollmentsById,
+  loadProfiles,
+  loadRoutedVersion,
+} from './store.js';
 import {
   endEnrollment,
   enroll,
@@ -293,10 +299,16 @@ export async function decideWakes(
     due.map((w) => byId.get(w.enrollmentId)?.profileId as string),
   );
   const states = new Map<string, ProfileState>();
+  const checked = new Map<string, Promise<RoutedVersion | undefined>>();
   for (const wake of due) {
     const enrollment = byId.get(wake.enrollmentId) as EnrollmentState;
     const now = options.now?.() ?? new Date();
-    const routed = options.index.version(workspaceId, enrollment.journeyId, enrollment.journeyVersion);
+    let routed = options.index.version(workspaceId, enrollment.journeyId, enrollment.journeyVersion);
+    if (routed?.journeyStatus !== 'live') {
+      // The index may lag a change committed a moment ago (a resume, a publish that moved the
+      // enrollment to a new version): the database decides whether the journey still runs.
+      routed = await routedNow(client, workspaceId, enrollment, routed, checked);
+    }
     if (!routed) {
       // The journey was archived or deleted: nothing left to run.
       endEnrollment(
@@ -341,4 +353,39 @@ export async function decideWakes(
     fired++;
   }
   return { effects, fired, stale, held };
+}
+
+/** The version an enrollment runs on, with the journey's status as committed (once per version). */
+function routedNow(
+  client: pg.PoolClient,
+  workspaceId: string,
+  enrollment: EnrollmentState,
+  indexed: RoutedVersion | undefined,
+  checked: Map<string, Promise<RoutedVersion | undefined>>,
+): Promise<RoutedVersion | undefined> {
+  const key = `${enrollment.journeyId}@${enrollment.journeyVersion}`;
+  let answer = checked.get(key);
+  if (!answer) {
+    answer = loadRoutedVersion(
+      client,
+      workspaceId,
+      enrollment.journeyId,
+      enrollment.journeyVersion,
+      indexed === undefined,
+    ).then((row) => {
+      const compiled = indexed?.compiled ?? row?.compiled;
+      if (!row || !compiled || (row.status !== 'live' && row.status !== 'paused')) return undefined;
+      return {
+        workspaceId,
+        journeyId: enrollment.journeyId,
+        journeyName: row.name,
+        version: enrollment.journeyVersion,
+        journeyStatus: row.status,
+        isCurrent: row.liveVersion === enrollment.journeyVersion,
+        compiled,
+      };
+    });
+    checked.set(key, answer);
+  }
+  return answer;
 }

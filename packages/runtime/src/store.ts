@@ -8,6 +8,7 @@ import {
   wakeJobKey,
 } from './enrollment.js';
 import type { EventFact, ProfileSource } from './facts.js';
+import type { RoutedVersion } from './routing.js';
 
 /**
  * The runtime's SQL. Reads lock what they will change (enrollments `for update`, in id order so
@@ -576,4 +577,32 @@ export async function requeueOverdue(
     values: [olderThanMs, limit],
   });
   return { waits: result.rows[0]?.waits ?? 0, messages: result.rows[0]?.messages ?? 0 };
+}
+
+/** A journey version as the database has it now, for a timer whose version the index lacks or holds paused. */
+export async function loadRoutedVersion(
+  client: pg.PoolClient,
+  workspaceId: string,
+  journeyId: string,
+  version: number,
+  withCompiled: boolean,
+): Promise<
+  | { name: string; status: string; liveVersion: number | null; compiled: RoutedVersion['compiled'] | null }
+  | undefined
+> {
+  const result = await client.query<{
+    name: string;
+    status: string;
+    live_version: number | null;
+    compiled: RoutedVersion['compiled'] | null;
+  }>({
+    name: 'tl_rt_routed_version',
+    text: `select j.name, j.status, j.live_version, case when $4 then v.compiled end as compiled
+             from journeys j
+             join journey_versions v on v.workspace_id = j.workspace_id and v.journey_id = j.id and v.version = $3
+            where j.workspace_id = $1 and j.id = $2`,
+    values: [workspaceId, journeyId, version, withCompiled],
+  });
+  const row = result.rows[0];
+  return row && { name: row.name, status: row.status, liveVersion: row.live_version, compiled: row.compiled };
 }

@@ -279,6 +279,17 @@ export async function resumeEnrollment(
 
 function cancelWait(enrollment: EnrollmentState, env: TransitionEnv): void {
   if (enrollment.status !== 'waiting' || enrollment.currentNode === null || !enrollment.wakeAt) return;
+  // A wait begun in this same transaction (trigger and awaited event in one batch) has no job or
+  // timer yet: drop it before it is written, rather than leave it queued.
+  const visit = enrollment.currentVisit ?? 1;
+  const { wakes } = env.effects;
+  for (let i = wakes.length - 1; i >= 0; i--) {
+    const w = wakes[i] as (typeof wakes)[number];
+    if (w.enrollmentId === enrollment.id && w.nodeId === enrollment.currentNode && w.visit === visit) {
+      wakes.splice(i, 1);
+      return;
+    }
+  }
   env.effects.cancelled.push({
     workspaceId: enrollment.workspaceId,
     enrollmentId: enrollment.id,

@@ -308,6 +308,8 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
               )
             : 0;
         const live = await setJourneyStatus(trx, principal.workspaceId, journey.id, 'live', version);
+        // Publishing a paused journey makes it live: timers that fired while paused run now.
+        if (journey.status === 'paused') await releaseHeldEnrollments(trx, principal.workspaceId, journey.id);
         return { ok: true as const, journey: live ?? journey, version, moved };
       });
       if (!result.ok) return reply.status(422).send({ errors: [...result.errors] });
