@@ -7,6 +7,7 @@ import type pg from 'pg';
  */
 export function sampleActivity(client: pg.Client, everyMs = 50, applicationName = 'touchline%') {
   const counts = new Map<string, number>();
+  const queries = new Map<string, number>();
   let samples = 0;
   let stopped = false;
   const loop = (async () => {
@@ -21,6 +22,12 @@ export function sampleActivity(client: pg.Client, everyMs = 50, applicationName 
       );
       samples++;
       for (const row of rows) counts.set(row.what, (counts.get(row.what) ?? 0) + row.n);
+      const active = await client.query<{ q: string; n: number }>(
+        `select left(regexp_replace(query, '\\s+', ' ', 'g'), 70) as q, count(*)::int as n from pg_stat_activity
+          where application_name like $1 and pid <> pg_backend_pid() and state = 'active' group by 1`,
+        [applicationName],
+      );
+      for (const row of active.rows) queries.set(row.q, (queries.get(row.q) ?? 0) + row.n);
       await new Promise((resolve) => setTimeout(resolve, everyMs));
     }
   })();
@@ -36,6 +43,14 @@ export function sampleActivity(client: pg.Client, everyMs = 50, applicationName 
         .sort((a, b) => b[1] - a[1])
         .map(([what, average]) => `${what} ${average.toFixed(2)}`)
         .join(', ');
+    },
+    /** The statements most often seen running, with their average number of backends. */
+    top(n = 4): string {
+      return [...queries.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([q, count]) => `${(count / Math.max(1, samples)).toFixed(2)} × "${q}"`)
+        .join('; ');
     },
   };
 }

@@ -40,6 +40,7 @@ export async function endToEnd(
   const backlog = await client.query<{ n: number }>('select count(*)::int as n from journey_inbox');
   const drained = await inboxDrained(client, 600_000);
   const busy = await activity.stop();
+  process.stderr.write(`[runtime] end to end: running statements: ${activity.top(6)}\n`);
   const after = await counts(client);
   const seconds = (drained - started) / 1000;
   return {

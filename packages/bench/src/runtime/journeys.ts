@@ -4,7 +4,8 @@ export const ADMIN_TOKEN = 'tl_admin_bench_token_0123456789';
 
 /** The admin API of a running Touchline, with the bench's Bearer token. */
 export class Admin {
-  constructor(readonly url: string) {}
+  /** Changes when the bench restarts Touchline. */
+  constructor(public url: string) {}
 
   async call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
     const response = await fetch(`${this.url}${path}`, {

@@ -5,6 +5,7 @@ import { sampleActivity } from './activity.js';
 import { inboxDrained } from './journeys.js';
 
 const CHUNK = 50_000;
+const log = (line: string) => process.stderr.write(`[runtime] ${line}\n`);
 
 /**
  * `count` events that each enroll in the wait journey, through `POST /v1/batch`: the template
@@ -166,6 +167,7 @@ export async function measureWakes(client: pg.Client, count: number, firstWake: 
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const busy = await activity.stop();
+  log(`wakes: running statements: ${activity.top(6)}`);
   const { rows } = await client.query<{
     woken: number;
     last_ms: number | null;

@@ -86,7 +86,8 @@ export const suite: BenchSuite = {
     let touchline: Awaited<ReturnType<typeof startTouchline>> | undefined;
     try {
       const databaseUrl = await ensureDatabase(postgres.url, 'touchline');
-      touchline = await startTouchline(databaseUrl, serverDir, { TOUCHLINE_ADMIN_TOKEN: ADMIN_TOKEN });
+      const serverEnv = { TOUCHLINE_ADMIN_TOKEN: ADMIN_TOKEN, TOUCHLINE_OVERDUE_SECONDS: '3600' };
+      touchline = await startTouchline(databaseUrl, serverDir, serverEnv);
       const db = await connect(databaseUrl);
       const workspaceId = await workspaceOf(db);
       const admin = new Admin(touchline.url);
@@ -96,36 +97,65 @@ export const suite: BenchSuite = {
       const batches = Array.from({ length: TEMPLATES }, () => traffic.batch());
       await seed(touchline.url, traffic);
 
+      /** A fresh Touchline process on the same data; `worker` off leaves deliveries queued. */
+      const restart = async (worker: 'on' | 'off') => {
+        if (touchline) await stop(touchline.child);
+        touchline = undefined;
+        // Each phase starts with no delivery backlog from the one before (the messages stay
+        // queued; the overdue re-queue is set to an hour, so it does not bring them back).
+        await db.query(`delete from graphile_worker._private_jobs where task_id in
+                          (select id from graphile_worker._private_tasks where identifier = 'message_deliver')`);
+        touchline = await startTouchline(databaseUrl, serverDir, { ...serverEnv, TOUCHLINE_WORKER: worker });
+        admin.url = touchline.url;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return touchline;
+      };
       if (options.parts.has('events')) {
-        // 1. End to end, 1 journey; 2. latency with it; then 100 journeys.
+        // 1. End to end, 1 journey, and 2. latency with it; then 100 journeys. Each with the
+        // built-in worker delivering the messages (the default) and with it off (workers run
+        // elsewhere), which shows the runtime without the deliveries competing.
         const first = journeys[0] as { name: string; graph: unknown };
         const singleId = await admin.publish(first.name, first.graph);
         await new Promise((resolve) => setTimeout(resolve, 500));
-        log('end to end, 1 journey');
-        const cpu0 = cpuSeconds(touchline.child.pid);
-        const t0 = performance.now();
-        const one = await endToEnd(touchline.url, db, batches, { warmupMs, measureMs });
-        const cpuOne =
-          ((cpuSeconds(touchline.child.pid) ?? 0) - (cpu0 ?? 0)) / ((performance.now() - t0) / 1000);
-        log('latency');
-        const latency = await triggerToOutbox(touchline.url, db, traffic, {
-          workspaceId,
-          journeyId: singleId,
-          rate: 1_000,
-          warmupMs: 1_000,
-          measureMs,
-        });
+        const measureCase = async (label: string) => {
+          const server = touchline as NonNullable<typeof touchline>;
+          log(`end to end, ${label}`);
+          const cpu0 = cpuSeconds(server.child.pid);
+          const t0 = performance.now();
+          const result = await endToEnd(server.url, db, batches, { warmupMs, measureMs });
+          const cpu = ((cpuSeconds(server.child.pid) ?? 0) - (cpu0 ?? 0)) / ((performance.now() - t0) / 1000);
+          return { label, result, cpu };
+        };
+        const latencyCase = async (label: string) => {
+          log(`latency, ${label}`);
+          const server = touchline as NonNullable<typeof touchline>;
+          const latency = await triggerToOutbox(server.url, db, traffic, {
+            workspaceId,
+            journeyId: singleId,
+            rate: 1_000,
+            warmupMs: 1_000,
+            measureMs,
+          });
+          return { label, latency };
+        };
+        const cases = [];
+        const latencies = [];
+        await restart('on');
+        cases.push(await measureCase('1 live journey, worker on'));
+        await restart('on');
+        latencies.push(await latencyCase('worker on'));
+        await restart('off');
+        cases.push(await measureCase('1 live journey, worker off'));
+        latencies.push(await latencyCase('worker off'));
         for (const journey of journeys.slice(1)) await admin.publish(journey.name, journey.graph);
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        log('end to end, 100 journeys');
-        const cpu1 = cpuSeconds(touchline.child.pid);
-        const t1 = performance.now();
-        const hundred = await endToEnd(touchline.url, db, batches, { warmupMs, measureMs });
-        const cpuHundred =
-          ((cpuSeconds(touchline.child.pid) ?? 0) - (cpu1 ?? 0)) / ((performance.now() - t1) / 1000);
+        await restart('on');
+        cases.push(await measureCase('100 live journeys, worker on'));
+        await restart('off');
+        cases.push(await measureCase('100 live journeys, worker off'));
         await reset(databaseUrl);
         log('raw insert reference');
         const raw = await rawReference(databaseUrl, workspaceId, batches);
+        await restart('on');
 
         rows.push(
           row(
@@ -135,10 +165,7 @@ export const suite: BenchSuite = {
             { perSecond: raw.perSecond, unit: 'events' },
           ),
         );
-        for (const [label, r, cpu] of [
-          ['1 live journey', one, cpuOne],
-          ['100 live journeys', hundred, cpuHundred],
-        ] as const) {
+        for (const { label, result: r, cpu } of cases) {
           rows.push(
             row(
               `POST /v1/batch end to end (inbox drained), ${label}`,
@@ -148,13 +175,15 @@ export const suite: BenchSuite = {
             ),
           );
         }
-        rows.push(
-          row(
-            `trigger → outbox row, /v1/track open loop 1,000/s for ${measureMs / 1000} s, 1 journey`,
-            { medianMs: latency.visible.p50, p95Ms: latency.visible.p95, runs: latency.messages },
-            `send → row visible (10 ms poll): p50 ${fmt(latency.visible.p50, 1)} ms, p99 ${fmt(latency.visible.p99, 1)} ms (goal p99 ≤ 50 ms: ${verdict(latency.visible.p99 <= 50 && latency.unseen === 0)}); send → created_at: p50 ${fmt(latency.created.p50, 1)} ms, p99 ${fmt(latency.created.p99, 1)} ms; ${latency.unseen} rows not seen by the poller; call p99 ${fmt(latency.calls.p99Ms, 1)} ms; ${latency.serverErrors} 5xx`,
-          ),
-        );
+        for (const { label, latency } of latencies) {
+          rows.push(
+            row(
+              `trigger → outbox row, /v1/track open loop 1,000/s for ${measureMs / 1000} s, 1 journey, ${label}`,
+              { medianMs: latency.visible.p50, p95Ms: latency.visible.p95, runs: latency.messages },
+              `send → row visible (10 ms poll): p50 ${fmt(latency.visible.p50, 1)} ms, p99 ${fmt(latency.visible.p99, 1)} ms (goal p99 ≤ 50 ms: ${verdict(latency.visible.p99 <= 50 && latency.unseen === 0)}); send → created_at: p50 ${fmt(latency.created.p50, 1)} ms, p99 ${fmt(latency.created.p99, 1)} ms; ${latency.unseen} rows not seen by the poller; call p99 ${fmt(latency.calls.p99Ms, 1)} ms; ${latency.serverErrors} 5xx`,
+            ),
+          );
+        }
       }
       if (options.parts.has('wakes')) {
         // 3. A million waiting enrollments.
@@ -165,7 +194,8 @@ export const suite: BenchSuite = {
         );
         await new Promise((resolve) => setTimeout(resolve, 500));
         const apiCount = Math.min(10_000, count);
-        const api = await enrollThroughApi(touchline.url, db, 'bench_wait', USERS, apiCount);
+        const server = touchline as NonNullable<typeof touchline>;
+        const api = await enrollThroughApi(server.url, db, 'bench_wait', USERS, apiCount);
         const created = await cloneWaiting(db, waitJourney, count, WAKE_RATE);
         const { firstWake } = created;
         log(
@@ -175,7 +205,7 @@ export const suite: BenchSuite = {
         const deadline = firstWake.getTime() + spanMs + Math.max(30_000, spanMs);
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstWake.getTime() - Date.now())));
         const wakes = await measureWakes(db, count, firstWake, deadline);
-        await stop(touchline.child);
+        await stop(server.child);
         log('raw graphile-worker reference');
         const worker = await rawWorker(databaseUrl, count, options.quick ? 15_000 : 45_000);
         const best = Math.max(...worker.map((w) => w.perSecond));
