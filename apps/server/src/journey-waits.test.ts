@@ -7,6 +7,7 @@ import {
   enrollmentsOf,
   fastForward,
   graph,
+  identify,
   node,
   portsOf,
   profileEnrollments,
@@ -133,23 +134,38 @@ describe('wait.event', () => {
     expect(await timersOf(t, row!.id)).toEqual([]);
   });
 
+  it('with two carts waiting, an order resumes only the enrollment of its own cart', async () => {
+    await track(t, 'yul', 'w_cart', { cart_id: 'y1' });
+    await track(t, 'yul', 'w_cart', { cart_id: 'y2' });
+    await settled(t);
+    await track(t, 'yul', 'w_order', { cart_id: 'y2' });
+    await settled(t);
+    const rows = await enrollmentsOf(t, journey, 'yul');
+    expect(rows.map((r) => [r.status, r.current_node])).toEqual([
+      ['waiting', 'wait_order'],
+      ['completed', 'bought'],
+    ]);
+    expect(await wakeJobsOf(t, rows[0]!.id)).toHaveLength(1);
+    expect(await wakeJobsOf(t, rows[1]!.id)).toEqual([]);
+  });
+
   it('the journey stats count what the profiles show', async () => {
     await track(t, 'wes', 'w_cart', { cart_id: 'c4' }); // still waiting
     await settled(t);
     const stats = await api(t, 'GET', `/api/journeys/${journey}/stats`);
     expect(stats.statusCode, stats.body).toBe(200);
     expect(stats.json().totals).toEqual({
-      entered: 4,
-      running: 1,
-      completed: 3,
+      entered: 6,
+      running: 2,
+      completed: 4,
       exited: 0,
       failed: 0,
       converted: 0,
     });
     expect(stats.json().nodes).toEqual({
-      cart: { entered: 4, waiting: 0, ports: { out: 4 } },
-      wait_order: { entered: 4, waiting: 1, ports: { received: 2, timeout: 1 } },
-      bought: { entered: 2, waiting: 0, ports: {} },
+      cart: { entered: 6, waiting: 0, ports: { out: 6 } },
+      wait_order: { entered: 6, waiting: 2, ports: { received: 3, timeout: 1 } },
+      bought: { entered: 3, waiting: 0, ports: {} },
       remind: { entered: 1, waiting: 0, ports: { out: 1 } },
       gave_up: { entered: 1, waiting: 0, ports: {} },
     });
@@ -243,6 +259,43 @@ describe('goal and exit events', () => {
       exited: 2,
       converted: 1,
     });
+  });
+
+  it('a goal with conditions converts only on an event that meets them', async () => {
+    const big = await publish(
+      t,
+      'Big order',
+      graph(
+        [
+          node('start', 'trigger.event', { event: 'b_signup' }),
+          node('hold', 'wait.duration', { duration: 'PT10M' }),
+          node('end', 'exit'),
+        ],
+        [
+          ['start', 'out', 'hold'],
+          ['hold', 'out', 'end'],
+        ],
+        {
+          goal: {
+            event: 'b_purchase',
+            within: 'P1D',
+            conditions: {
+              all: [{ fact: 'event', path: 'properties.revenue', operator: 'greaterThan', value: 50 }],
+            },
+          },
+        },
+      ),
+    );
+    await track(t, 'bea', 'b_signup');
+    await settled(t);
+    await track(t, 'bea', 'b_purchase', { revenue: 10 });
+    await settled(t);
+    expect(await enrollmentsOf(t, big, 'bea')).toMatchObject([{ status: 'waiting', converted_at: null }]);
+    await track(t, 'bea', 'b_purchase', { revenue: 60 });
+    await settled(t);
+    const [row] = await enrollmentsOf(t, big, 'bea');
+    expect(row).toMatchObject({ status: 'completed', end_reason: 'goal: b_purchase' });
+    expect(row?.converted_at).not.toBeNull();
   });
 
   it('a goal met after the journey has ended still counts as a conversion within the window', async () => {
@@ -364,5 +417,56 @@ describe('far-future waits', () => {
     const [fox] = await enrollmentsOf(far, journey, 'fox');
     expect(fox).toMatchObject({ status: 'completed', current_node: 'replied' });
     expect(await timersOf(far, fox!.id)).toEqual([]);
+
+    // Archived: a far-future timer goes with its enrollment.
+    await track(far, 'fia', 'fe_go');
+    await settled(far);
+    const [fia] = await enrollmentsOf(far, journey, 'fia');
+    expect(await timersOf(far, fia!.id)).toHaveLength(1);
+    expect((await api(far, 'DELETE', `/api/journeys/${journey}`)).statusCode).toBe(204);
+    expect(await enrollmentsOf(far, journey, 'fia')).toMatchObject([{ status: 'exited' }]);
+    expect(await timersOf(far, fia!.id)).toEqual([]);
+  });
+});
+
+describe('the profile view explains the path', () => {
+  it('shows, for a condition, the port taken, the rule and the values it read', async () => {
+    const journey = await publish(
+      t,
+      'VIP or not',
+      graph(
+        [
+          node('start', 'trigger.event', { event: 'x_go' }),
+          node('is_vip', 'condition', {
+            conditions: { all: [{ fact: 'profile', path: 'traits.vip', operator: 'equal', value: true }] },
+          }),
+          node('vip', 'exit'),
+          node('regular', 'exit'),
+        ],
+        [
+          ['start', 'out', 'is_vip'],
+          ['is_vip', 'yes', 'vip'],
+          ['is_vip', 'no', 'regular'],
+        ],
+      ),
+    );
+    await identify(t, 'vera', { vip: true });
+    await identify(t, 'rob', { vip: false });
+    await track(t, 'vera', 'x_go');
+    await track(t, 'rob', 'x_go');
+    await settled(t);
+    const [vera] = await profileEnrollments(t, 'vera', journey);
+    const [rob] = await profileEnrollments(t, 'rob', journey);
+    // In the order taken, though the three steps happened in one transaction, at one instant.
+    expect(vera?.path).toMatchObject([
+      { nodeId: 'start', port: 'out', rule: 'trigger', facts: { event: 'x_go' } },
+      { nodeId: 'is_vip', port: 'yes', rule: 'is_vip:yes', facts: { 'profile.traits.vip': true } },
+      { nodeId: 'vip', port: null },
+    ]);
+    expect(rob?.path).toMatchObject([
+      { nodeId: 'start', port: 'out' },
+      { nodeId: 'is_vip', port: 'no', facts: { 'profile.traits.vip': false } },
+      { nodeId: 'regular', port: null },
+    ]);
   });
 });

@@ -165,7 +165,7 @@ export async function listEnrollmentSteps(
     .where('workspace_id', '=', workspaceId)
     .where('enrollment_id', 'in', enrollmentIds)
     .orderBy('enrollment_id')
-    .orderBy('entered_at')
-    .orderBy(sql`left_at nulls last`)
+    // The order the steps were taken in (0005): one transaction's steps share one instant.
+    .orderBy(sql`seq`)
     .execute() as Promise<EnrollmentStepRow[]>;
 }
