@@ -82,6 +82,52 @@ describe('two server processes on one database', () => {
     expect(await enrollmentsOf(b, journey, 'max')).toMatchObject([{ status: 'waiting' }]);
   });
 
+  it('a process that lost its LISTEN connection reconnects and routes what was published meanwhile', async () => {
+    const killed = await a.database.pool.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and query = 'listen touchline_journeys' and pid <> pg_backend_pid()`,
+    );
+    expect(killed.rowCount).toBe(2); // A's and B's listeners
+    await publish(a, 'Published while B was deaf', waitJourney('deaf_go', 'PT10M'));
+    await eventually(
+      async () => expect(b.services.runtime.isRelevant(b.workspaceId, 'deaf_go')).toBe(true),
+      5_000,
+    );
+    const later = await publish(a, 'Published after B came back', waitJourney('back_go', 'PT10M'));
+    await eventually(
+      async () => expect(b.services.runtime.isRelevant(b.workspaceId, 'back_go')).toBe(true),
+      1_000,
+    );
+    await track(b, 'lou', 'back_go');
+    await settled(b);
+    expect(await enrollmentsOf(b, later, 'lou')).toHaveLength(1);
+  });
+
+  it('always: the same messageId arriving through both processes at once enrols once', async () => {
+    const journey = await publish(
+      a,
+      'Duel always',
+      waitJourney('duel_always', 'PT10M', { reentry: 'always' }),
+    );
+    await eventually(
+      async () => expect(b.services.runtime.isRelevant(b.workspaceId, 'duel_always')).toBe(true),
+      1_000,
+    );
+    const people = Array.from({ length: 20 }, (_, i) => `duel_always-${i}`);
+    for (const person of people) await identify(a, person);
+    await Promise.all(
+      people.flatMap((person) => [
+        track(a, person, 'duel_always', {}, `${person}-m`),
+        track(b, person, 'duel_always', {}, `${person}-m`),
+      ]),
+    );
+    await Promise.all([settled(a), settled(b)]);
+    const counts = await Promise.all(
+      people.map(async (person) => (await enrollmentsOf(a, journey, person)).length),
+    );
+    expect(counts).toEqual(people.map(() => 1));
+  });
+
   it.each([
     ['never', 'duel_never'],
     ['after_exit', 'duel_after'],
