@@ -1,0 +1,41 @@
+export {
+  type ChannelAdapter,
+  type ChannelName,
+  type ChannelRegistry,
+  createChannelRegistry,
+  type DeliveryResult,
+  type OutboundMessage,
+} from './adapter.js';
+export { createSandboxAdapter } from './adapters/sandbox.js';
+export { createSmtpAdapter, type SmtpAdapterOptions } from './adapters/smtp.js';
+export { createDefaultChannels, type EmailDeliveryConfig } from './default-channels.js';
+export { type CompiledEmailTemplate, compileEmailTemplate, type EmailTemplateContent } from './email/compile.js';
+export { messageIdFor, unsubscribeHeaders } from './email/headers.js';
+export { htmlToPlainText } from './email/plain-text.js';
+export { protectLiquid } from './email/protect-liquid.js';
+export { type MessageContext, type RenderedEmail, renderEmail } from './email/render.js';
+export { applyTracking, type EmailLinks } from './email/tracking-html.js';
+export { formatTemplateIssue, type TemplateIssue, validateEmailTemplate } from './email/validate.js';
+export {
+  PermanentDeliveryError,
+  RetryableDeliveryError,
+  TemplateError,
+  type TemplateErrorCode,
+} from './errors.js';
+export {
+  createLiquidEngines,
+  defaultLiquidLimits,
+  type LiquidEngines,
+  type LiquidLimits,
+  parseLiquid,
+  renderLiquid,
+} from './liquid.js';
+export {
+  type CartItem,
+  cartOf,
+  type ProductCandidate,
+  type RecommendedProduct,
+  selectRecommendations,
+} from './products.js';
+export { CompiledTemplateCache, type TemplateVersionKey } from './template-cache.js';
+export * from './tracking/index.js';

@@ -1,0 +1,3 @@
+import { vitestConfig } from '../../packages/testing/vitest.base.ts';
+
+export default vitestConfig(['{src,test}/**/*.test.{ts,tsx}']);
