@@ -148,6 +148,7 @@ export async function listEnrollmentSteps(
   enrollmentIds: readonly string[],
 ): Promise<EnrollmentStepRow[]> {
   if (enrollmentIds.length === 0) return [];
+  // In the order the steps were taken (`seq`, 0005): one transaction's steps share one instant.
   return db
     .selectFrom('enrollment_steps')
     .select([
@@ -165,7 +166,6 @@ export async function listEnrollmentSteps(
     .where('workspace_id', '=', workspaceId)
     .where('enrollment_id', 'in', enrollmentIds)
     .orderBy('enrollment_id')
-    // The order the steps were taken in (0005): one transaction's steps share one instant.
     .orderBy(sql`seq`)
     .execute() as Promise<EnrollmentStepRow[]>;
 }
