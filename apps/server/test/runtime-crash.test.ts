@@ -33,7 +33,7 @@ async function publishJourney(server: Started, event: string, wait: string): Pro
     name: `${event} email`,
     channel: 'email',
     subject: 'Welcome',
-    mjml: '<mjml><mj-body><mj-text>Hi</mj-text></mj-body></mjml>',
+    mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
   });
   const sms = await call(server, 'POST', '/api/templates', {
     name: `${event} sms`,
@@ -76,12 +76,19 @@ async function publishJourney(server: Started, event: string, wait: string): Pro
 
 async function sendSignups(server: Started, event: string, users: number): Promise<void> {
   for (let start = 0; start < users; start += 250) {
-    const batch = Array.from({ length: Math.min(250, users - start) }, (_, i) => ({
-      type: 'track',
-      event,
-      userId: `${event}-user-${start + i}`,
-      messageId: `${event}-${start + i}`,
-    }));
+    // Each person is reachable by email and SMS (the send guards stop a send to no address).
+    const batch = Array.from({ length: Math.min(250, users - start) }, (_, i) => {
+      const userId = `${event}-user-${start + i}`;
+      return [
+        {
+          type: 'identify',
+          userId,
+          traits: { email: `${userId}@example.com`, phone: `+3361234${String(start + i).padStart(4, '0')}` },
+          messageId: `${event}-id-${start + i}`,
+        },
+        { type: 'track', event, userId, messageId: `${event}-${start + i}` },
+      ];
+    }).flat();
     const response = await call(server, 'POST', '/v1/batch', { batch }, ingestAuth);
     expect(response.status).toBe(200);
   }

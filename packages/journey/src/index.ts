@@ -78,6 +78,7 @@ export {
   quietHoursSchema,
   reentrySchema,
 } from './graph/settings.js';
+export { type MessagingSettings, messagingPolicyOf, messagingSettingsSchema } from './messaging.js';
 export {
   type DocumentMigration,
   type DocumentMigrationResult,

@@ -5,7 +5,7 @@ import { Effects } from './effects.js';
 import { type EnrollmentState, isRunning, loadWait } from './enrollment.js';
 import { decideEntry } from './entry.js';
 import { type EventFact, journeyFact, profileFact } from './facts.js';
-import { historyFacts } from './history.js';
+import type { WorkspaceMessaging } from './guards.js';
 import type { RoutedVersion, RoutingIndex } from './routing.js';
 import {
   type InboxEvent,
@@ -14,6 +14,7 @@ import {
   loadProfiles,
   loadRoutedVersion,
 } from './store.js';
+import { transitionEnv } from './transition-env.js';
 import {
   endEnrollment,
   enroll,
@@ -27,6 +28,8 @@ export interface DecideOptions {
   readonly registry?: NodeTypeRegistry;
   readonly segments: (workspaceId: string, segmentId: string) => Promise<unknown>;
   readonly now?: () => Date;
+  /** The workspace's consent defaults, caps and minimum interval for the send guards. */
+  readonly messaging?: (workspaceId: string) => Promise<WorkspaceMessaging>;
   /** (journey, profile) pairs whose whole history must be read: a conflict showed it matters. */
   readonly history?: ReadonlyArray<{ journeyId: string; profileId: string }>;
 }
@@ -111,20 +114,7 @@ export async function decideEvents(
     const profile = profileStateOf(states, sources, workspaceId, event.profileId);
     if (!profile) continue;
     const now = options.now?.() ?? new Date();
-    const env: TransitionEnv = {
-      now,
-      effects,
-      profile,
-      dynamic: historyFacts(
-        client,
-        workspaceId,
-        event.profileId,
-        () => profile.fact,
-        now,
-        (id) => options.segments(workspaceId, id),
-      ),
-      ...(options.registry ? { registry: options.registry } : {}),
-    };
+    const env = transitionEnv(client, profile, now, effects, options);
     let list = byProfile.get(event.profileId);
     if (!list) {
       list = [];
@@ -326,20 +316,7 @@ export async function decideWakes(
     }
     const profile = profileStateOf(states, sources, workspaceId, enrollment.profileId);
     if (!profile) continue;
-    const env: TransitionEnv = {
-      now,
-      effects,
-      profile,
-      dynamic: historyFacts(
-        client,
-        workspaceId,
-        enrollment.profileId,
-        () => profile.fact,
-        now,
-        (id) => options.segments(workspaceId, id),
-      ),
-      ...(options.registry ? { registry: options.registry } : {}),
-    };
+    const env = transitionEnv(client, profile, now, effects, options);
     const wait = enrollment.wait;
     if (!wait) continue;
     const port = wait.kind === 'timer' ? wait.port : wait.timeoutPort;

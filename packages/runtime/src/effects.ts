@@ -31,6 +31,11 @@ export interface OutboxRow {
   readonly channel: string;
   readonly templateId: string | null;
   readonly content: Record<string, unknown>;
+  readonly transactional: boolean;
+  /** Set when a guard stopped the send: the row records it and no delivery is queued. */
+  readonly suppressedReason: string | null;
+  /** Deliver then rather than now (quiet hours that delay). */
+  readonly sendAt: Date | null;
 }
 
 export interface WakeRow {

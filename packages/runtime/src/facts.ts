@@ -23,6 +23,7 @@ export interface ProfileSource {
   readonly computed?: Record<string, unknown> | null;
   readonly email?: string | null;
   readonly phone?: string | null;
+  readonly push_tokens?: readonly string[] | null;
   readonly timezone?: string | null;
   readonly locale?: string | null;
   readonly orders_count?: number | null;
@@ -40,6 +41,8 @@ export interface ProfileFact {
   readonly userId: string | null;
   readonly email: string | null;
   readonly phone: string | null;
+  /** Devices that can receive push, newest first. */
+  readonly pushTokens: readonly string[];
   readonly timezone: string | null;
   readonly locale: string | null;
   readonly traits: Readonly<Record<string, unknown>>;
@@ -64,6 +67,7 @@ export function profileFact(source: ProfileSource): ProfileFact {
     userId: source.user_id,
     email: source.email ?? null,
     phone: source.phone ?? null,
+    pushTokens: source.push_tokens ?? [],
     timezone: source.timezone ?? null,
     locale: source.locale ?? null,
     traits: source.traits,

@@ -1,8 +1,9 @@
 import { GroupCommitter, SubmissionFailed } from '@touchline/db';
-import type { NodeTypeRegistry } from '@touchline/journey';
+import { messagingPolicyOf, type NodeTypeRegistry } from '@touchline/journey';
 import type pg from 'pg';
 import { type CatalogLogger, JourneyCatalog } from './catalog.js';
 import { type DecideCounts, decideEvents, decideWakes, type WakeRequest } from './decide.js';
+import type { WorkspaceMessaging } from './guards.js';
 import type { DirectEntry } from './schedule-entry.js';
 import { enrollProfiles, ensureScheduleJobs, runScheduleTick, type ScheduleTick } from './schedule-runner.js';
 import {
@@ -68,7 +69,7 @@ export class JourneyRuntime {
   #statements = 0;
   #scheduledKey: string | undefined;
   #closed = false;
-  readonly #segments = new Map<string, { at: number; definition: Promise<unknown> }>();
+  readonly #lookups = new Map<string, { at: number; value: Promise<unknown> }>();
   readonly #wakes: GroupCommitter<WakeRequest, void>;
   readonly counts = {
     events: 0,
@@ -354,22 +355,41 @@ export class JourneyRuntime {
       ...(this.#options.registry ? { registry: this.#options.registry } : {}),
       ...(this.#options.now ? { now: this.#options.now } : {}),
       segments: (workspaceId: string, segmentId: string) => this.#segment(workspaceId, segmentId),
+      messaging: (workspaceId: string) => this.#messaging(workspaceId),
       history,
     };
   }
 
+  /** Read at most every 30 s: definitions and settings change rarely, events come by thousands. */
+  #cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const cached = this.#lookups.get(key);
+    if (cached && Date.now() - cached.at < 30_000) return cached.value as Promise<T>;
+    const value = load();
+    value.catch(() => this.#lookups.delete(key));
+    this.#lookups.set(key, { at: Date.now(), value });
+    return value;
+  }
+
   #segment(workspaceId: string, segmentId: string): Promise<unknown> {
-    const key = `${workspaceId}:${segmentId}`;
-    const cached = this.#segments.get(key);
-    if (cached && Date.now() - cached.at < 30_000) return cached.definition;
-    const definition = this.#pool
-      .query<{ definition: unknown }>(
-        'select definition from segments where workspace_id = $1 and id::text = $2',
-        [workspaceId, segmentId],
-      )
-      .then((r) => r.rows[0]?.definition);
-    this.#segments.set(key, { at: Date.now(), definition });
-    return definition;
+    return this.#cached(`segment:${workspaceId}:${segmentId}`, () =>
+      this.#pool
+        .query<{ definition: unknown }>(
+          'select definition from segments where workspace_id = $1 and id::text = $2',
+          [workspaceId, segmentId],
+        )
+        .then((r) => r.rows[0]?.definition),
+    );
+  }
+
+  #messaging(workspaceId: string): Promise<WorkspaceMessaging> {
+    return this.#cached(`messaging:${workspaceId}`, () =>
+      this.#pool
+        .query<{ messaging: unknown }>(
+          "select settings->'messaging' as messaging from workspaces where id = $1",
+          [workspaceId],
+        )
+        .then((r) => messagingPolicyOf(r.rows[0]?.messaging)),
+    );
   }
 
   #maybeDie(statement: string): void {

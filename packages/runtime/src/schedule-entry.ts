@@ -4,10 +4,10 @@ import { Effects } from './effects.js';
 import type { EnrollmentState } from './enrollment.js';
 import { decideEntry } from './entry.js';
 import { profileFact } from './facts.js';
-import { historyFacts } from './history.js';
 import type { RoutedVersion } from './routing.js';
 import { DEFAULT_TIMEZONE } from './schedule.js';
 import { loadEnrollments, loadProfiles } from './store.js';
+import { transitionEnv } from './transition-env.js';
 import { enroll, type ProfileState } from './transitions.js';
 
 /** Who a schedule trigger enrolls: every profile, or the user ids of a static segment. */
@@ -127,20 +127,7 @@ export async function decideDirectEntries(
     await enroll(
       routed,
       { slot: decision.slot, key, triggerEvent: null, triggerFacts: entry.facts },
-      {
-        now,
-        effects,
-        profile,
-        dynamic: historyFacts(
-          client,
-          workspaceId,
-          profileId,
-          () => profile.fact,
-          now,
-          (id) => options.segments(workspaceId, id),
-        ),
-        ...(options.registry ? { registry: options.registry } : {}),
-      },
+      transitionEnv(client, profile, now, effects, options),
     );
     entered++;
   }

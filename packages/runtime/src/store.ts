@@ -117,7 +117,7 @@ export async function loadProfiles(
 ): Promise<Map<string, ProfileSource & { id: string }>> {
   const result = await client.query<ProfileSource & { id: string }>({
     name: 'tl_rt_profiles',
-    text: `select id, user_id, traits, computed, email, phone, timezone, locale, orders_count, lifetime_value,
+    text: `select id, user_id, traits, computed, email, phone, push_tokens, timezone, locale, orders_count, lifetime_value,
                   last_order_at, first_seen_at, last_seen_at, rfm_recency, rfm_frequency, rfm_monetary
              from profiles where workspace_id = $1 and id = any($2::uuid[])`,
     values: [workspaceId, profileIds],
@@ -359,18 +359,19 @@ export async function writeEffects(
       name: 'tl_rt_outbox',
       text: `with m as (
                insert into messages (workspace_id, idempotency_key, profile_id, enrollment_id, journey_id, node_id,
-                                     channel, template_id, content)
-               select w, k, p, en, j, n, ch, tp, c
+                                     channel, template_id, content, status, suppressed_reason)
+               select w, k, p, en, j, n, ch, tp, c, case when sr is null then 'queued' else 'suppressed' end, sr
                  from json_to_recordset($1::json) as x(w uuid, k text, p uuid, en uuid, j uuid, n text, ch text,
-                      tp uuid, c jsonb)
+                      tp uuid, c jsonb, sr text, at timestamptz)
                on conflict (workspace_id, idempotency_key) do nothing
-               returning workspace_id, id
+               returning workspace_id, id, idempotency_key, suppressed_reason
              )
              select graphile_worker.add_jobs(array(
-               select row('message_deliver', json_build_object('workspaceId', workspace_id, 'messageId', id),
-                          null, null, null, 'deliver:' || id, null, null)::graphile_worker.job_spec
-                 from m))
-              where exists (select 1 from m)`,
+               select row('message_deliver', json_build_object('workspaceId', m.workspace_id, 'messageId', m.id),
+                          null, x.at, null, 'deliver:' || m.id, null, null)::graphile_worker.job_spec
+                 from m join json_to_recordset($1::json) as x(k text, at timestamptz) on x.k = m.idempotency_key
+                where m.suppressed_reason is null))
+              where exists (select 1 from m where suppressed_reason is null)`,
       values: [
         JSON.stringify(
           effects.outbox.map((m) => ({
@@ -383,6 +384,8 @@ export async function writeEffects(
             ch: m.channel,
             tp: m.templateId,
             c: m.content,
+            sr: m.suppressedReason,
+            at: m.sendAt?.toISOString() ?? null,
           })),
         ),
       ],

@@ -11,6 +11,7 @@ import type { Effects } from './effects.js';
 import { type EnrollmentState, isRunning, type StoredWait, stepKey, storeWait } from './enrollment.js';
 import type { EventFact, ProfileFact } from './facts.js';
 import { journeyFact } from './facts.js';
+import type { GuardDecision, SendRequest } from './guards.js';
 import type { RoutedVersion } from './routing.js';
 
 /** A profile while the runtime decides for it; `fact` changes as `profile.update` nodes run. */
@@ -30,6 +31,8 @@ export interface TransitionEnv {
   readonly dynamic: DynamicFacts;
   /** For custom action types that bring their own `run`. */
   readonly registry?: NodeTypeRegistry;
+  /** The guards before a send (consent, caps, quiet hours); without it every send goes out. */
+  readonly guard?: (send: SendRequest) => Promise<GuardDecision>;
 }
 
 const channels: Record<string, string> = {
@@ -76,6 +79,20 @@ function actionHandler(enrollment: EnrollmentState, routed: RoutedVersion, env: 
     const config = (request.config ?? {}) as Record<string, unknown>;
     const channel = channels[request.type];
     if (channel) {
+      const { settings, timing } = routed.compiled;
+      const transactional = config.transactional === true;
+      const decision: GuardDecision = env.guard
+        ? await env.guard({
+            channel,
+            journeyId: routed.journeyId,
+            transactional,
+            journeyCap:
+              settings.frequencyCap && timing.frequencyCapPerMs
+                ? { max: settings.frequencyCap.max, perMs: timing.frequencyCapPerMs }
+                : null,
+            quietHours: settings.quietHours ?? null,
+          })
+        : { send: true };
       env.effects.outbox.push({
         workspaceId: enrollment.workspaceId,
         idempotencyKey: stepKey(enrollment.id, request.nodeId, request.visit),
@@ -90,7 +107,17 @@ function actionHandler(enrollment: EnrollmentState, routed: RoutedVersion, env: 
           journey: { id: routed.journeyId, name: routed.journeyName, version: routed.version },
           triggerEvent: enrollment.context.triggerEvent,
         },
+        transactional,
+        suppressedReason: decision.send === false ? decision.reason : null,
+        sendAt: decision.send === 'later' ? decision.at : null,
       });
+      // A guarded send is recorded in the outbox as suppressed, with its reason, and takes the
+      // node's `suppressed` port.
+      if (decision.send === false)
+        return { port: 'suppressed', reason: `${decision.reason}: ${decision.detail}` };
+      if (decision.send === 'later') {
+        return { port: 'out', reason: `held for ${decision.detail}; sends at ${decision.at.toISOString()}` };
+      }
       return { port: 'out' };
     }
     if (request.type === 'profile.update') {

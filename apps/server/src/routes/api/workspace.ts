@@ -1,5 +1,6 @@
 import { findWorkspace, updateWorkspace, type Workspace } from '@touchline/db';
 import { ingestSettingsOf, ingestSettingsSchema } from '@touchline/ingest';
+import { messagingSettingsSchema } from '@touchline/journey';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,6 +15,10 @@ const ingestFields = ingestSettingsSchema.shape;
 const settingsPatch = z.strictObject({
   orderEvent: ingestFields.orderEvent.removeDefault().nullable().optional(),
   revenueProperty: ingestFields.revenueProperty.removeDefault().nullable().optional(),
+  messaging: messagingSettingsSchema
+    .nullable()
+    .optional()
+    .describe('consent defaults, caps per channel and the minimum interval for marketing sends'),
 });
 
 const patchBody = z
