@@ -268,7 +268,14 @@ export async function startTouchline(
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', path.join(root, 'apps/server/src/main.ts')],
+    [
+      // For profiling the server alone: BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--conditions=source',
+      '--import',
+      'tsx',
+      path.join(root, 'apps/server/src/main.ts'),
+    ],
     {
       cwd: root,
       env: {
@@ -280,10 +287,6 @@ export async function startTouchline(
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
-        // For profiling the server alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-        ...(process.env.BENCH_SERVER_NODE_OPTIONS
-          ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
-          : {}),
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
