@@ -21,6 +21,7 @@ import { sessionRoutes } from './routes/api/session.js';
 import { templateRoutes } from './routes/api/templates.js';
 import { workspaceRoutes } from './routes/api/workspace.js';
 import { healthRoutes } from './routes/health.js';
+import { trackingLinkRoutes } from './routes/tracking-links.js';
 import { trackingRoutes } from './routes/v1/tracking.js';
 import type { Services } from './services.js';
 
@@ -40,7 +41,13 @@ export interface BuildAppOptions {
  * routes grouped by prefix, each group behind its own authentication.
  */
 export async function buildApp({ services, logger }: BuildAppOptions): Promise<FastifyInstance> {
-  const common = { bodyLimit: 1024 * 1024, trustProxy: true, return503OnClosing: true };
+  const common = {
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    return503OnClosing: true,
+    // A click token carries its target URL, so it may be long.
+    routerOptions: { maxParamLength: 8192 },
+  };
   const app: FastifyInstance = logger
     ? Fastify({ ...common, loggerInstance: logger })
     : Fastify({ ...common, logger: false });
@@ -53,6 +60,8 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
   await registerOpenApi(app);
 
   await healthRoutes(app, services);
+  // Open pixel, click redirect and unsubscribe: the signed token is the authentication.
+  await trackingLinkRoutes(app, services);
 
   await app.register(
     async (api) => {

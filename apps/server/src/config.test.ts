@@ -28,4 +28,25 @@ describe('configuration', () => {
       expect(message).toMatch(/TOUCHLINE_ADMIN_EMAIL/);
     }
   });
+
+  it('bases tracking links on TOUCHLINE_PUBLIC_URL, else on localhost and the port', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ TOUCHLINE_PUBLIC_URL: 'https://t.example.com/' }).publicUrl).toBe(
+      'https://t.example.com',
+    );
+    expect(() => loadConfig({ TOUCHLINE_PUBLIC_URL: 'ftp://t.example.com' })).toThrow(
+      /TOUCHLINE_PUBLIC_URL: must be an http\(s\) URL/,
+    );
+  });
+
+  it('reads TOUCHLINE_SECRET as comma-separated secrets of 16 characters or more', () => {
+    expect(loadConfig({}).secrets).toBeUndefined();
+    expect(loadConfig({ TOUCHLINE_SECRET: 'a-secret-0123456789 , b-secret-0123456789' }).secrets).toEqual([
+      'a-secret-0123456789',
+      'b-secret-0123456789',
+    ]);
+    expect(() => loadConfig({ TOUCHLINE_SECRET: 'a-secret-0123456789,short' })).toThrow(
+      /TOUCHLINE_SECRET: each comma-separated secret must be at least 16 characters/,
+    );
+  });
 });

@@ -24,6 +24,16 @@ export const configSchema = z.object({
   TOUCHLINE_ADMIN_PASSWORD: optional.refine((v) => v === undefined || v.length >= 8, {
     message: 'must be at least 8 characters',
   }),
+  /** Where recipients reach this server: the base of open, click and unsubscribe links. */
+  TOUCHLINE_PUBLIC_URL: optional.pipe(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://t.example.com' }).optional(),
+  ),
+  /** Signs tracking links; comma-separated to rotate (the first signs, every one verifies). */
+  TOUCHLINE_SECRET: optional
+    .transform((v) => v?.split(',').map((s) => s.trim()))
+    .refine((v) => v === undefined || v.every((s) => s.length >= 16), {
+      message: 'each comma-separated secret must be at least 16 characters',
+    }),
   /** `off` runs no worker in this process (scale workers out with `pnpm --filter @touchline/worker start`). */
   TOUCHLINE_WORKER: z.enum(['on', 'off']).default('on'),
   TOUCHLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
@@ -51,6 +61,10 @@ export interface Config {
   writeKey: string | undefined;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
+  /** The base of tracking links, without a trailing slash. */
+  publicUrl: string;
+  /** TOUCHLINE_SECRET's secrets; undefined: the one generated on first start and stored. */
+  secrets: string[] | undefined;
   worker: boolean;
   workerConcurrency: number;
   editorDir: string;
@@ -80,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     writeKey: c.TOUCHLINE_WRITE_KEY,
     adminEmail: c.TOUCHLINE_ADMIN_EMAIL,
     adminPassword: c.TOUCHLINE_ADMIN_PASSWORD,
+    publicUrl: (c.TOUCHLINE_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    secrets: c.TOUCHLINE_SECRET,
     worker: c.TOUCHLINE_WORKER === 'on',
     workerConcurrency: c.TOUCHLINE_WORKER_CONCURRENCY,
     editorDir: c.TOUCHLINE_EDITOR_DIR ? path.resolve(c.TOUCHLINE_EDITOR_DIR) : defaultEditorDir,

@@ -35,7 +35,7 @@ export async function startServer(
   let runtime: JourneyRuntime | undefined;
   let app: FastifyInstance | undefined;
   try {
-    const { generated } = await bootstrap(database.db, config);
+    const { generated, trackingSecrets } = await bootstrap(database.db, config);
     const banner = formatGeneratedCredentials(generated);
     if (banner) (options.printCredentials ?? ((text) => process.stdout.write(`${text}\n`)))(banner);
 
@@ -68,6 +68,7 @@ export async function startServer(
       config,
       db: database.db,
       keys: new KeyResolver(database.db),
+      trackingSecrets,
       ingest,
       registry,
       runtime,

@@ -11,6 +11,8 @@ export interface Services {
   config: Config;
   db: Db;
   keys: KeyResolver;
+  /** Sign and verify tracking links (the first signs); their base is `config.publicUrl`. */
+  trackingSecrets: readonly string[];
   /** The group-commit write path of /v1 and CSV imports. */
   ingest: IngestPipeline;
   /** Built-in and custom node types; shared by the compiler, runtime and API. */

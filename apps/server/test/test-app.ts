@@ -62,7 +62,7 @@ export async function createTestApp(
     editorDir,
     ...overrides,
   };
-  const { workspace } = await bootstrap(database.db, config);
+  const { workspace, trackingSecrets } = await bootstrap(database.db, config);
   const runtime = new JourneyRuntime({
     pool: database.pool,
     connection: { connectionString: database.url },
@@ -87,6 +87,7 @@ export async function createTestApp(
     config,
     db: database.db,
     keys: new KeyResolver(database.db),
+    trackingSecrets,
     ingest: new IngestPipeline({ pool: database.pool, journeys: runtime }),
     registry,
     runtime,

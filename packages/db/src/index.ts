@@ -11,8 +11,10 @@ export { defaultMigrationsDir, type Migration, migrate, readMigrations } from '.
 export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDatabase } from './open.js';
 export * from './repos/api-keys.js';
 export * from './repos/enrollments.js';
+export * from './repos/instance-secrets.js';
 export * from './repos/journeys.js';
 export * from './repos/members.js';
+export * from './repos/message-tracking.js';
 export * from './repos/messages.js';
 export * from './repos/products.js';
 export * from './repos/profiles.js';

@@ -288,6 +288,13 @@ export interface MigrationsTable {
   applied_at: Timestamp;
 }
 
+/** Secrets the installation generated for itself (0006): `tracking` signs tracking links. */
+export interface InstanceSecretsTable {
+  name: string;
+  value: string;
+  created_at: Timestamp;
+}
+
 /** Every table Touchline owns, as Kysely sees it. */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -312,6 +319,7 @@ export interface Database {
   import_errors: ImportErrorsTable;
   ingest_rejections: IngestRejectionsTable;
   touchline_migrations: MigrationsTable;
+  instance_secrets: InstanceSecretsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;

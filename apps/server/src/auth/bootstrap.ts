@@ -3,6 +3,7 @@ import {
   countMembers,
   createWorkspace,
   type Db,
+  ensureInstanceSecret,
   findFirstWorkspace,
   findMemberByEmail,
   insertApiKey,
@@ -25,6 +26,11 @@ export interface BootstrapResult {
   workspace: Workspace;
   /** Credentials created on this start; shown once, since only their hashes are stored. */
   generated: GeneratedCredentials;
+  /**
+   * What signs tracking links: TOUCHLINE_SECRET's secrets, else one generated on the first start
+   * and stored for every process of the installation (never printed: nobody needs to type it).
+   */
+  trackingSecrets: string[];
 }
 
 const DEFAULT_ADMIN_EMAIL = 'admin@touchline.local';
@@ -97,7 +103,10 @@ export async function bootstrap(db: Db, config: Config): Promise<BootstrapResult
         passwordHash: await hashPassword(password),
       });
     }
-    return { workspace, generated };
+    const trackingSecrets = config.secrets ?? [
+      await ensureInstanceSecret(trx, 'tracking', () => generateToken('tl_secret_')),
+    ];
+    return { workspace, generated, trackingSecrets };
   });
 }
 
