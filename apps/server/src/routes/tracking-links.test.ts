@@ -346,3 +346,18 @@ describe('journeys react to tracking events', () => {
     expect(await enrollmentsOf(t, clicked, 'bob')).toEqual([]);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('lists the tracking routes, without authentication', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    for (const [path, method] of [
+      ['/t/o/{token}', 'get'],
+      ['/t/c/{token}', 'get'],
+      ['/u/{token}', 'get'],
+      ['/u/{token}', 'post'],
+    ] as const) {
+      expect(doc.paths[path]?.[method]?.tags, `${method} ${path}`).toEqual(['tracking']);
+      expect(doc.paths[path][method].security).toBeUndefined();
+    }
+  });
+});

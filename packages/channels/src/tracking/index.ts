@@ -1,3 +1,4 @@
+export { trackedEmailLinks } from './email-links.js';
 export {
   signTrackingToken,
   type TrackingKind,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trackedEmailLinks } from './email-links.js';
 import { signTrackingToken, verifyTrackingToken } from './tokens.js';
 import { clickUrl, isTrackableUrl, openPixelUrl, unsubscribeUrl } from './urls.js';
 
@@ -117,5 +118,21 @@ describe('tracking URLs', () => {
     }
     const long = `https://example.com/?q=${'x'.repeat(5000)}`;
     expect(clickUrl('https://t.example.com', secret, messageId, long)).toBe(long);
+  });
+});
+
+describe('trackedEmailLinks', () => {
+  it("signs one message's pixel, redirects and unsubscribe link", () => {
+    const links = trackedEmailLinks('https://t.example.com', secret, messageId);
+    expect(verifyTrackingToken(secret, tokenOf(links.openPixelUrl ?? ''), 'open')?.messageId).toBe(messageId);
+    expect(verifyTrackingToken(secret, tokenOf(links.clickUrl('https://example.com/x')), 'click')).toEqual({
+      kind: 'click',
+      messageId,
+      url: 'https://example.com/x',
+    });
+    expect(links.clickUrl('mailto:ada@example.com')).toBe('mailto:ada@example.com');
+    expect(verifyTrackingToken(secret, tokenOf(links.unsubscribeUrl), 'unsubscribe')?.messageId).toBe(
+      messageId,
+    );
   });
 });
