@@ -34,6 +34,19 @@ export const configSchema = z.object({
     .refine((v) => v === undefined || v.every((s) => s.length >= 16), {
       message: 'each comma-separated secret must be at least 16 characters',
     }),
+  /** Email by SMTP (`smtp://user:pass@host:587`, `smtps://…` for TLS from the start); unset: the sandbox. */
+  TOUCHLINE_SMTP_URL: optional.pipe(
+    z
+      .url({
+        protocol: /^smtps?$/,
+        error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587',
+      })
+      .optional(),
+  ),
+  /** The From of every email: `Shop <news@shop.example>`. */
+  TOUCHLINE_EMAIL_FROM: optional,
+  /** An address that unsubscribes by mail, added to the List-Unsubscribe header. */
+  TOUCHLINE_UNSUBSCRIBE_MAILTO: optional.pipe(z.email().optional()),
   /** `off` runs no worker in this process (scale workers out with `pnpm --filter @touchline/worker start`). */
   TOUCHLINE_WORKER: z.enum(['on', 'off']).default('on'),
   TOUCHLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
@@ -65,6 +78,10 @@ export interface Config {
   publicUrl: string;
   /** TOUCHLINE_SECRET's secrets; undefined: the one generated on first start and stored. */
   secrets: string[] | undefined;
+  /** Email delivery: by SMTP when `smtpUrl` is set, else into the sandbox. */
+  smtpUrl: string | undefined;
+  emailFrom: string | undefined;
+  unsubscribeMailto: string | undefined;
   worker: boolean;
   workerConcurrency: number;
   editorDir: string;
@@ -96,6 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: c.TOUCHLINE_ADMIN_PASSWORD,
     publicUrl: (c.TOUCHLINE_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     secrets: c.TOUCHLINE_SECRET,
+    smtpUrl: c.TOUCHLINE_SMTP_URL,
+    emailFrom: c.TOUCHLINE_EMAIL_FROM,
+    unsubscribeMailto: c.TOUCHLINE_UNSUBSCRIBE_MAILTO,
     worker: c.TOUCHLINE_WORKER === 'on',
     workerConcurrency: c.TOUCHLINE_WORKER_CONCURRENCY,
     editorDir: c.TOUCHLINE_EDITOR_DIR ? path.resolve(c.TOUCHLINE_EDITOR_DIR) : defaultEditorDir,

@@ -1,9 +1,10 @@
+import { createDefaultChannels } from '@touchline/channels';
 import { type OpenDatabase, openDatabase } from '@touchline/db';
 import { IngestPipeline } from '@touchline/ingest';
 import type { NodeTypeRegistry } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { JourneyRuntime } from '@touchline/runtime';
-import { startWorker, type TouchlineWorker } from '@touchline/worker';
+import { createDelivery, startWorker, type TouchlineWorker } from '@touchline/worker';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApp } from './app.js';
@@ -57,6 +58,7 @@ export async function startServer(
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
         runtime,
+        delivery: createDelivery({ channels: createDefaultChannels(config) }),
       });
     }
     const ingest = new IngestPipeline({

@@ -6,7 +6,7 @@ import type { NodeTypeRegistry } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { JourneyRuntime } from '@touchline/runtime';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
-import { startWorker, type TouchlineWorker } from '@touchline/worker';
+import { type Delivery, startWorker, type TouchlineWorker } from '@touchline/worker';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { bootstrap } from '../src/auth/bootstrap.js';
@@ -42,6 +42,8 @@ export async function createTestApp(
     horizonMs?: number;
     /** Another app's database: a second process on the same PostgreSQL (not dropped on close). */
     database?: TestDatabase;
+    /** How the worker delivers messages (default: every channel into the sandbox). */
+    delivery?: Delivery;
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
@@ -81,6 +83,7 @@ export async function createTestApp(
       concurrency: 8,
       pollInterval: 100,
       runtime,
+      ...(options.delivery ? { delivery: options.delivery } : {}),
     });
   }
   const services: Services = {

@@ -1,10 +1,12 @@
 // `pnpm --filter @touchline/worker start`: a worker process on its own, to scale job processing
 // out. It shares the server's database: DATABASE_URL, or the embedded PostgreSQL under
 // TOUCHLINE_DATA_DIR (attaching to it when the server already runs it).
+import { createDefaultChannels } from '@touchline/channels';
 import { openDatabase, resolveDataDir } from '@touchline/db';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { JourneyRuntime } from '@touchline/runtime';
 import { pino } from 'pino';
+import { createDelivery } from './delivery/delivery.js';
 import { stopOnSignals } from './shutdown.js';
 import { startWorker } from './worker.js';
 
@@ -29,6 +31,14 @@ const worker = await startWorker({
   pool: database.pool,
   logger,
   runtime,
+  // Email by SMTP when TOUCHLINE_SMTP_URL is set (as the server reads it), else the sandbox.
+  delivery: createDelivery({
+    channels: createDefaultChannels({
+      smtpUrl: process.env.TOUCHLINE_SMTP_URL || undefined,
+      emailFrom: process.env.TOUCHLINE_EMAIL_FROM || undefined,
+      unsubscribeMailto: process.env.TOUCHLINE_UNSUBSCRIBE_MAILTO || undefined,
+    }),
+  }),
   concurrency: Number(process.env.TOUCHLINE_WORKER_CONCURRENCY ?? 8),
 });
 logger.info('worker started');

@@ -10,6 +10,7 @@ import {
 } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger as PinoLogger } from 'pino';
+import { createDelivery, type Delivery } from './delivery/delivery.js';
 import { type TouchlineTask, toGraphileTask } from './task.js';
 import { builtinTasks } from './tasks/index.js';
 
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   pollInterval?: number;
   /** Runs journey timers; without it, `journey_wake` jobs are left to a worker that has one. */
   runtime?: JourneyRuntime;
+  /** How messages are delivered; without it, every channel into the sandbox. Closed on stop. */
+  delivery?: Delivery;
 }
 
 export interface TouchlineWorker {
@@ -40,8 +43,9 @@ const crontab = parseCrontab(`
 
 export async function startWorker(options: WorkerOptions): Promise<TouchlineWorker> {
   const taskList: TaskList = {};
+  const delivery = options.delivery ?? createDelivery();
   for (const task of options.tasks ?? builtinTasks)
-    taskList[task.name] = toGraphileTask(task, options.db, options.runtime);
+    taskList[task.name] = toGraphileTask(task, options.db, options.runtime, delivery);
   const runner = await run({
     pgPool: options.pool,
     taskList,
@@ -55,7 +59,7 @@ export async function startWorker(options: WorkerOptions): Promise<TouchlineWork
   return {
     runner,
     stop() {
-      stopping ??= runner.stop();
+      stopping ??= runner.stop().then(() => delivery.channels.close());
       return stopping;
     },
   };

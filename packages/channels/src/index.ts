@@ -8,8 +8,13 @@ export {
 } from './adapter.js';
 export { createSandboxAdapter } from './adapters/sandbox.js';
 export { createSmtpAdapter, type SmtpAdapterOptions } from './adapters/smtp.js';
+export { type ProfileForTemplates, profileForTemplates, renderTextFields } from './context.js';
 export { createDefaultChannels, type EmailDeliveryConfig } from './default-channels.js';
-export { type CompiledEmailTemplate, compileEmailTemplate, type EmailTemplateContent } from './email/compile.js';
+export {
+  type CompiledEmailTemplate,
+  compileEmailTemplate,
+  type EmailTemplateContent,
+} from './email/compile.js';
 export { messageIdFor, unsubscribeHeaders } from './email/headers.js';
 export { htmlToPlainText } from './email/plain-text.js';
 export { protectLiquid } from './email/protect-liquid.js';

@@ -11,7 +11,16 @@ export type ApiKeyKind = 'write' | 'admin';
 export type JourneyStatus = 'draft' | 'live' | 'paused' | 'archived';
 export type EnrollmentStatus = 'active' | 'waiting' | 'completed' | 'exited' | 'failed';
 export type Channel = 'email' | 'sms' | 'push' | 'whatsapp' | 'inapp' | 'webhook';
-export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'opened' | 'clicked' | 'failed' | 'suppressed';
+export type MessageStatus =
+  | 'queued'
+  /** Claimed by a delivery attempt handing it to its adapter (0005). */
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'opened'
+  | 'clicked'
+  | 'failed'
+  | 'suppressed';
 export type EventType = 'track' | 'identify' | 'page' | 'screen' | 'alias' | 'group';
 
 export interface WorkspacesTable {
@@ -227,6 +236,11 @@ export interface MessagesTable {
   created_at: Timestamp;
   sent_at: NullableTimestamp;
   updated_at: Timestamp;
+  /** The adapter that delivered it, and the provider's id for it (0005). */
+  adapter: string | null;
+  provider_id: string | null;
+  delivery_attempts: ColumnType<number, number | undefined, number>;
+  claimed_at: NullableTimestamp;
 }
 
 export interface ProductsTable {

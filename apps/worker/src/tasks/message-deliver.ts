@@ -1,17 +1,14 @@
-import { sql } from 'kysely';
+import { deliverMessage } from '../delivery/deliver-message.js';
 import { defineTask } from '../task.js';
 
 /**
- * Delivers one outbox message. Until channel adapters are configured, every channel uses the
- * sandbox adapter: the message is marked sent and stays in the outbox (`GET /api/messages`).
- * Only a queued message is sent, so a repeated job sends nothing twice.
+ * Delivers one outbox message through its channel's adapter (job key `deliver:<messageId>`).
+ * A retryable failure throws and graphile-worker retries with exponential backoff; the
+ * delivery module caps the attempts and keeps a retry from sending twice.
  */
-export const messageDeliver = defineTask('message_deliver', async ({ workspaceId, messageId }, { db }) => {
-  await db
-    .updateTable('messages')
-    .set({ status: 'sent', sent_at: sql`now()`, updated_at: sql`now()` })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', messageId)
-    .where('status', '=', 'queued')
-    .execute();
-});
+export const messageDeliver = defineTask(
+  'message_deliver',
+  async ({ workspaceId, messageId }, { db, delivery }) => {
+    await deliverMessage(db, delivery, workspaceId, messageId);
+  },
+);

@@ -4,18 +4,26 @@ import { type LiquidEngines, parseLiquid } from '../liquid.js';
 import type { EmailTemplateContent } from './compile.js';
 import { protectLiquid } from './protect-liquid.js';
 
-/** One problem in a template, by field and line: `mjml: line 3: <mj-colum> is not a known tag`. */
+/**
+ * One problem in a template, by field and line: `mjml: line 3: <mj-colum> is not a known tag`.
+ * An `error` stops the template from being saved (Liquid that does not parse, a tag MJML does
+ * not know, MJML it cannot read); a `warning` is a rule MJML still renders past (an element
+ * where it does not belong, an attribute value it ignores), as MJML's own "soft" mode does.
+ */
 export interface TemplateIssue {
   field: string;
   line?: number | undefined;
   message: string;
+  severity: 'error' | 'warning';
 }
 
 export const formatTemplateIssue = (issue: TemplateIssue) =>
   `${issue.field}: ${issue.line !== undefined ? `line ${issue.line}: ` : ''}${issue.message}`;
 
+const unknownTag = /doesn't exist or is not registered/;
+
 function mjmlMessage(tagName: string, message: string): string {
-  if (/doesn't exist or is not registered/.test(message)) return `<${tagName}> is not a known tag`;
+  if (unknownTag.test(message)) return `<${tagName}> is not a known tag`;
   return `<${tagName}>: ${message}`;
 }
 
@@ -37,16 +45,25 @@ export async function validateEmailTemplate(
       parseLiquid(engines[engine], field, source);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      issues.push({ field, line: error.line, message: error.detail });
+      issues.push({ field, line: error.line, message: error.detail, severity: 'error' });
     }
   }
   try {
     const result = await mjml2html(protectLiquid(content.mjml).source, { validationLevel: 'soft' });
     for (const error of result.errors) {
-      issues.push({ field: 'mjml', line: error.line, message: mjmlMessage(error.tagName, error.message) });
+      issues.push({
+        field: 'mjml',
+        line: error.line,
+        message: mjmlMessage(error.tagName, error.message),
+        severity: unknownTag.test(error.message) ? 'error' : 'warning',
+      });
     }
   } catch (error) {
-    issues.push({ field: 'mjml', message: error instanceof Error ? error.message : String(error) });
+    issues.push({
+      field: 'mjml',
+      message: error instanceof Error ? error.message : String(error),
+      severity: 'error',
+    });
   }
   return issues;
 }

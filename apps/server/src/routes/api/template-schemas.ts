@@ -4,8 +4,8 @@ const name = z.string().trim().min(1, { error: 'is required' }).max(200);
 const liquid = (max: number) => z.string().max(max);
 
 /**
- * Template content per channel. MJML and Liquid are stored as written here; compiling and
- * validating them on save belongs to the messages work (issue 6).
+ * Template content per channel, as stored. On save, the MJML and Liquid are also checked
+ * (`template-validation.ts`): a 422 names the field and line.
  */
 export const templateContent = z.discriminatedUnion('channel', [
   z.object({
@@ -53,4 +53,14 @@ export const templateResponse = z.object({
   version: z.number().int(),
   content: z.record(z.string(), z.unknown()),
   updatedAt: z.string(),
+  /** On save: MJML rules the template breaks that MJML renders past (`body.mjml: line 4: …`). */
+  warnings: z.array(z.string()).optional(),
+});
+
+/** A template whose MJML or Liquid does not compile: each issue names the field and line. */
+export const templateErrorResponse = z.object({
+  error: z.string(),
+  code: z.string(),
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });

@@ -1,3 +1,4 @@
+import { createLiquidEngines } from '@touchline/channels';
 import {
   findTemplate,
   insertTemplate,
@@ -11,7 +12,13 @@ import { z } from 'zod';
 import { AppError, notFound } from '../../errors.js';
 import { requirePrincipal } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
-import { createTemplateBody, templateResponse, updateTemplateBody } from './template-schemas.js';
+import {
+  createTemplateBody,
+  templateErrorResponse,
+  templateResponse,
+  updateTemplateBody,
+} from './template-schemas.js';
+import { assertValidTemplate } from './template-validation.js';
 
 const idParams = z.object({ id: z.uuid({ error: 'must be a template id (a UUID)' }) });
 const channel = z.enum(['email', 'sms', 'push', 'whatsapp', 'inapp', 'webhook']);
@@ -25,6 +32,8 @@ export async function templateRoutes(app: FastifyInstance, services: Services): 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = services;
   const tags = ['templates'];
+  // Validation parses Liquid with the same sandboxed engines delivery renders with.
+  const engines = createLiquidEngines();
 
   r.get(
     '/templates',
@@ -49,12 +58,13 @@ export async function templateRoutes(app: FastifyInstance, services: Services): 
         tags,
         summary: 'Create a template',
         body: createTemplateBody,
-        response: { 201: templateResponse },
+        response: { 201: templateResponse, 422: templateErrorResponse },
       },
     },
     async (request, reply) => {
       const principal = requirePrincipal(request);
       const { name, ...content } = request.body;
+      const warnings = await assertValidTemplate(content, engines);
       const id = await insertTemplate(db, {
         workspaceId: principal.workspaceId,
         name,
@@ -63,7 +73,7 @@ export async function templateRoutes(app: FastifyInstance, services: Services): 
         memberId: principal.kind === 'member' ? principal.memberId : null,
       });
       const row = await findTemplate(db, principal.workspaceId, id);
-      return reply.status(201).send(toBody(row!));
+      return reply.status(201).send({ ...toBody(row!), ...(warnings.length > 0 ? { warnings } : {}) });
     },
   );
 
@@ -92,7 +102,7 @@ export async function templateRoutes(app: FastifyInstance, services: Services): 
         summary: 'Save a new version of a template',
         params: idParams,
         body: updateTemplateBody,
-        response: { 200: templateResponse },
+        response: { 200: templateResponse, 422: templateErrorResponse },
       },
     },
     async (request) => {
@@ -106,12 +116,14 @@ export async function templateRoutes(app: FastifyInstance, services: Services): 
           `body.channel: this is a ${existing.channel} template; its channel cannot change`,
         );
       }
+      const warnings = await assertValidTemplate(content, engines);
       await insertTemplateVersion(db, principal.workspaceId, existing.id, {
         ...(name !== undefined ? { name } : {}),
         content,
         memberId: principal.kind === 'member' ? principal.memberId : null,
       });
-      return toBody((await findTemplate(db, principal.workspaceId, existing.id))!);
+      const saved = toBody((await findTemplate(db, principal.workspaceId, existing.id))!);
+      return warnings.length > 0 ? { ...saved, warnings } : saved;
     },
   );
 }

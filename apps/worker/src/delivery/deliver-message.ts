@@ -1,0 +1,184 @@
+import {
+  type ChannelAdapter,
+  cartOf,
+  type EmailTemplateContent,
+  type MessageContext,
+  type OutboundMessage,
+  PermanentDeliveryError,
+  profileForTemplates,
+  renderEmail,
+  renderTextFields,
+  selectRecommendations,
+  TemplateError,
+} from '@touchline/channels';
+import {
+  claimMessage,
+  type Db,
+  type DeliverableMessage,
+  findDeliverableMessage,
+  findRecommendationCandidates,
+  findTemplateVersion,
+  markMessageFailed,
+  markMessageSent,
+  releaseMessage,
+} from '@touchline/db';
+import type { Delivery } from './delivery.js';
+
+export type DeliveryOutcome =
+  | { outcome: 'sent'; providerId: string }
+  | { outcome: 'failed'; error: string }
+  /** Not queued: sent, failed or suppressed already, or gone. */
+  | { outcome: 'skipped'; status: string }
+  /** Claimed by an attempt that never finished (a crash mid-send): not sent again. */
+  | { outcome: 'interrupted' };
+
+/** A failure worth retrying, thrown so that graphile-worker retries the job with backoff. */
+export class DeliveryRetry extends Error {
+  override readonly name = 'DeliveryRetry';
+}
+
+interface Prepared {
+  outbound: OutboundMessage;
+  adapter: ChannelAdapter;
+  templateVersion: number | null;
+  rendered: Record<string, unknown>;
+}
+
+/**
+ * Delivers one outbox message exactly as far as a crash allows: render (nothing claimed yet, so
+ * a crash here is retried from scratch), claim (`queued` → `sending`, one attempt wins), hand to
+ * the adapter, mark `sent`. An attempt that finds the message still `sending` knows an earlier
+ * one died after claiming it, perhaps after the provider took it: it does not send again (at
+ * most once) and records that as a failure with the reason. Provider-side, the idempotency key
+ * travels with the message (SMTP: the Message-ID).
+ */
+export async function deliverMessage(
+  db: Db,
+  delivery: Delivery,
+  workspaceId: string,
+  messageId: string,
+): Promise<DeliveryOutcome> {
+  const message = await findDeliverableMessage(db, workspaceId, messageId);
+  if (!message) return { outcome: 'skipped', status: 'missing' };
+  if (message.status === 'sending') {
+    await markMessageFailed(
+      db,
+      workspaceId,
+      messageId,
+      'delivery interrupted after the message was handed to its adapter; not sent again (at most once): it may or may not have arrived',
+      ['sending'],
+    );
+    return { outcome: 'interrupted' };
+  }
+  if (message.status !== 'queued') return { outcome: 'skipped', status: message.status };
+
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(db, delivery, message);
+  } catch (error) {
+    if (!(error instanceof TemplateError || error instanceof PermanentDeliveryError)) throw error;
+    await markMessageFailed(db, workspaceId, messageId, error.message, ['queued']);
+    return { outcome: 'failed', error: error.message };
+  }
+
+  const attempt = await claimMessage(db, workspaceId, messageId, prepared.adapter.name);
+  if (attempt === undefined) return { outcome: 'skipped', status: 'claimed' };
+  try {
+    const { providerId } = await prepared.adapter.send(prepared.outbound);
+    await markMessageSent(db, workspaceId, messageId, {
+      providerId,
+      templateVersion: prepared.templateVersion,
+      rendered: prepared.rendered,
+    });
+    return { outcome: 'sent', providerId };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof PermanentDeliveryError || attempt >= delivery.maxAttempts) {
+      const final =
+        error instanceof PermanentDeliveryError ? reason : `${reason} (gave up after ${attempt} attempts)`;
+      await markMessageFailed(db, workspaceId, messageId, final, ['sending']);
+      return { outcome: 'failed', error: final };
+    }
+    // RetryableDeliveryError and anything unexpected: back to the queue, and the job retries.
+    await releaseMessage(db, workspaceId, messageId, `attempt ${attempt}: ${reason}`);
+    throw new DeliveryRetry(`message ${messageId}, attempt ${attempt}: ${reason}`, { cause: error });
+  }
+}
+
+async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage): Promise<Prepared> {
+  const adapter = delivery.channels.forChannel(message.channel);
+  if (!adapter) throw new PermanentDeliveryError(`no adapter delivers ${message.channel} messages`);
+  if (!message.templateId || message.templateVersion === null) {
+    throw new PermanentDeliveryError('the send names no template, or its template was deleted');
+  }
+  const { templateId, templateVersion } = message;
+  const version = await findTemplateVersion(db, message.workspaceId, templateId, templateVersion);
+  if (!version) throw new PermanentDeliveryError(`template ${templateId} has no version ${templateVersion}`);
+  if (version.channel !== message.channel) {
+    throw new PermanentDeliveryError(
+      `template ${templateId} is a ${version.channel} template, not ${message.channel}`,
+    );
+  }
+
+  const links = delivery.links({
+    workspaceId: message.workspaceId,
+    messageId: message.id,
+    idempotencyKey: message.idempotencyKey,
+  });
+  const event = (message.content.triggerEvent ?? null) as MessageContext['event'];
+  const context: MessageContext = {
+    profile: profileForTemplates(message.profile),
+    event,
+    journey: (message.content.journey ?? {}) as Record<string, unknown>,
+    products: [],
+  };
+  const base = {
+    workspaceId: message.workspaceId,
+    messageId: message.id,
+    idempotencyKey: message.idempotencyKey,
+    channel: message.channel,
+  };
+
+  if (message.channel !== 'email') {
+    const body = renderTextFields(
+      version.content,
+      { ...context, unsubscribe_url: links.unsubscribeUrl },
+      delivery.templates.engines,
+    );
+    const to =
+      message.channel === 'sms' || message.channel === 'whatsapp'
+        ? message.profile.phone
+        : message.profile.user_id;
+    return { adapter, templateVersion, rendered: body, outbound: { ...base, to, body } };
+  }
+
+  if (!message.profile.email) throw new PermanentDeliveryError('the profile has no email address');
+  const compiled = await delivery.templates.email(
+    { workspaceId: message.workspaceId, templateId, version: templateVersion },
+    () => version.content as unknown as EmailTemplateContent,
+  );
+  if (compiled.usesProducts) {
+    const cart = cartOf((event?.properties ?? null) as Record<string, unknown> | null);
+    const candidates = await findRecommendationCandidates(db, message.workspaceId, {
+      ...cart,
+      limit: delivery.recommendations,
+      since: new Date(Date.now() - delivery.salesWindowDays * 86_400_000),
+    });
+    context.products = selectRecommendations(cart, candidates, delivery.recommendations) as unknown as Array<
+      Record<string, unknown>
+    >;
+  }
+  const email = renderEmail(compiled, context, links, delivery.templates.engines);
+  const rendered: Record<string, unknown> = { subject: email.subject, preheader: email.preheader };
+  if (adapter.keepsContent) Object.assign(rendered, { html: email.html, text: email.text });
+  return {
+    adapter,
+    templateVersion,
+    rendered,
+    outbound: {
+      ...base,
+      to: message.profile.email,
+      email: { ...email, unsubscribeUrl: links.unsubscribeUrl || null },
+    },
+  };
+}
