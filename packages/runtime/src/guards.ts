@@ -1,3 +1,4 @@
+import type { CompiledJourney } from '@touchline/journey';
 import { localParts, nextTimeOfDay } from './time.js';
 
 /**
@@ -42,6 +43,26 @@ export interface SendRequest {
     readonly timezone: string;
     readonly behavior: 'delay' | 'skip';
   } | null;
+}
+
+/** What the guards need to know of a send node in a journey version. */
+export function sendRequestOf(
+  compiled: CompiledJourney,
+  journeyId: string,
+  channel: string,
+  config: Record<string, unknown>,
+): SendRequest {
+  const { settings, timing } = compiled;
+  return {
+    channel,
+    journeyId,
+    transactional: config.transactional === true,
+    journeyCap:
+      settings.frequencyCap && timing.frequencyCapPerMs
+        ? { max: settings.frequencyCap.max, perMs: timing.frequencyCapPerMs }
+        : null,
+    quietHours: settings.quietHours ?? null,
+  };
 }
 
 export interface Recipient {

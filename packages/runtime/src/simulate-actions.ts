@@ -1,17 +1,19 @@
+import type { CompiledJourney } from '@touchline/journey';
 import type { ActionOutcome, ActionRequest } from './advance.js';
+import { channelOfAction } from './channels.js';
 import type { ProfileFact } from './facts.js';
+import { evaluateGuards, sendRequestOf, type WorkspaceMessaging } from './guards.js';
+import { recipientOf } from './send-guard.js';
 import { show } from './simulate-explain.js';
 import type { SimulatedMessage } from './simulate-types.js';
 
-// As the live runtime maps action types to outbox channels.
-const channels: Readonly<Record<string, string>> = {
-  'send.email': 'email',
-  'send.sms': 'sms',
-  'send.push': 'push',
-  'send.whatsapp': 'whatsapp',
-  'send.inapp': 'inapp',
-  'send.webhook': 'webhook',
-};
+/** The journey and workspace rules a simulated send is guarded by, as live. */
+export interface SimulatedGuards {
+  readonly compiled: CompiledJourney;
+  readonly messaging: WorkspaceMessaging;
+  /** Messages this simulation has sent so far (its caps count them). */
+  readonly sent: readonly SimulatedMessage[];
+}
 
 function consentOf(profile: ProfileFact, channel: string): boolean | null {
   const subscriptions = profile.traits.subscriptions;
@@ -32,27 +34,45 @@ export interface SimulatedAction {
  * a profile update changes the traits that later decisions see, as the stored update would;
  * custom action types are not run (their `run` may have effects) and leave by their first port.
  */
-export function simulatedAction(request: ActionRequest, profile: ProfileFact, now: Date): SimulatedAction {
+export function simulatedAction(
+  request: ActionRequest,
+  profile: ProfileFact,
+  now: Date,
+  guards: SimulatedGuards,
+): SimulatedAction {
   const config = (request.config ?? {}) as Record<string, unknown>;
-  const channel = channels[request.type];
+  const channel = channelOfAction[request.type];
   if (channel) {
     const templateId = typeof config.templateId === 'string' ? config.templateId : null;
     const what =
       channel === 'webhook'
         ? `would call ${String(config.method ?? 'POST')} ${String(config.url)}`
         : `would send ${channel}${templateId ? ` with template ${templateId}` : ''}`;
-    return {
-      outcome: { port: 'out', reason: `${what} (not sent: a simulation)` },
-      message: {
-        nodeId: request.nodeId,
-        channel,
-        templateId,
-        at: now.toISOString(),
-        consent: consentOf(profile, channel),
-        transactional: config.transactional === true,
-      },
-      profile,
+    // The simulation is one journey: every message it sent counts against this journey's cap.
+    const send = sendRequestOf(guards.compiled, 'simulated', channel, config);
+    const recent = guards.sent
+      .filter((m) => m.suppressedReason === null && !m.transactional)
+      .map((m) => ({ channel: m.channel, journeyId: 'simulated', at: Date.parse(m.at) }));
+    const decision = evaluateGuards(send, recipientOf(profile, channel), recent, guards.messaging, now);
+    const message = {
+      nodeId: request.nodeId,
+      channel,
+      templateId,
+      at: now.toISOString(),
+      consent: consentOf(profile, channel),
+      transactional: send.transactional,
+      suppressedReason: decision.send === false ? decision.reason : null,
     };
+    if (decision.send === false) {
+      return {
+        outcome: { port: 'suppressed', reason: `${decision.reason}: ${decision.detail} (${what} otherwise)` },
+        message,
+        profile,
+      };
+    }
+    const later =
+      decision.send === 'later' ? `; held for ${decision.detail} until ${decision.at.toISOString()}` : '';
+    return { outcome: { port: 'out', reason: `${what}${later} (not sent: a simulation)` }, message, profile };
   }
   if (request.type === 'profile.update') {
     const set = (config.set ?? {}) as Record<string, unknown>;

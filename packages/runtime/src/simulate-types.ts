@@ -1,5 +1,6 @@
 import type { CompiledJourney } from '@touchline/journey';
 import type { ProfileSource } from './facts.js';
+import type { WorkspaceMessaging } from './guards.js';
 
 // The simulator's input and its answer; the answer is plain data, ready to send as JSON.
 
@@ -24,6 +25,8 @@ export interface SimulationInput {
   readonly until?: Date;
   /** Seeds random splits: the same seed takes the same branches. */
   readonly seed?: string;
+  /** The workspace's consent defaults and caps; by default opt-out and no caps. */
+  readonly messaging?: WorkspaceMessaging;
 }
 
 export type SimulationStatus = 'not_entered' | 'waiting' | 'completed' | 'exited' | 'failed';
@@ -52,6 +55,8 @@ export interface SimulatedMessage {
   /** `traits.subscriptions.<channel>` when the send happens: true, false, or null (unset). */
   readonly consent: boolean | null;
   readonly transactional: boolean;
+  /** The guard that would stop the send (consent, caps, quiet hours…), as live; null: it goes. */
+  readonly suppressedReason: string | null;
 }
 
 /** What one event of the timeline did (by its position in the input). */

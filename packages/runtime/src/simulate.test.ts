@@ -19,7 +19,12 @@ function compiled(graph: unknown): CompiledJourney {
 
 const cart = compiled(graphOf('abandoned-cart'));
 const start = new Date('2026-11-20T10:00:00Z');
-const shopper = { user_id: 'ada', traits: { subscriptions: { email: true, sms: true } } };
+const shopper = {
+  user_id: 'ada',
+  email: 'ada@example.com',
+  phone: '+33612345678',
+  traits: { subscriptions: { email: true, sms: true } },
+};
 const cartUpdated = { event: 'cart_updated', properties: { cart_id: 'c-42', cart_value: 80 } };
 const route = (result: SimulationResult) =>
   result.path.map((s) => `${s.nodeId}${s.port ? `:${s.port}` : ''}`);
@@ -100,6 +105,7 @@ describe('simulating the abandoned-cart journey', () => {
         at: '2026-11-20T11:00:00.000Z',
         consent: true,
         transactional: false,
+        suppressedReason: null,
       },
       {
         nodeId: 'sms_discount',
@@ -108,6 +114,7 @@ describe('simulating the abandoned-cart journey', () => {
         at: '2026-11-21T11:00:00.000Z',
         consent: true,
         transactional: false,
+        suppressedReason: null,
       },
     ]);
     expect(result).toMatchObject({
@@ -115,6 +122,29 @@ describe('simulating the abandoned-cart journey', () => {
       converted: false,
       endedAt: '2026-11-21T11:00:00.000Z',
     });
+  });
+
+  it('a send the guards would stop takes the suppressed port, with the reason the live runtime gives', async () => {
+    const unsubscribed = { ...shopper, traits: { subscriptions: { email: false, sms: true } } };
+    const result = await simulate({ compiled: cart, profile: unsubscribed, start, events: [cartUpdated] });
+    expect(route(result).slice(0, 3)).toEqual([
+      'cart_updated:out',
+      'wait_for_order:timeout',
+      'email_cart:suppressed',
+    ]);
+    expect(step(result, 'email_cart')?.reason).toMatch(/^unsubscribed: unsubscribed from email/);
+    expect(result.messages[0]).toMatchObject({ nodeId: 'email_cart', suppressedReason: 'unsubscribed' });
+    // The workspace asks for an opt-in that a person who never said yes lacks.
+    const neverSaid = { ...shopper, traits: {} };
+    const optIn = await simulate({
+      compiled: cart,
+      profile: neverSaid,
+      start,
+      events: [cartUpdated],
+      messaging: { consent: { email: 'opt_in' }, caps: {}, minIntervalMs: null },
+    });
+    expect(step(optIn, 'email_cart')?.port).toBe('suppressed');
+    expect(optIn.messages[0]?.suppressedReason).toBe('not_opted_in');
   });
 
   it('the reason at the condition names the rule and the values it read', async () => {
@@ -228,7 +258,13 @@ describe('simulating the welcome series', () => {
   it("waits until 09:00 in the person's own timezone", async () => {
     const result = await simulate({
       compiled: welcome,
-      profile: { user_id: 'kenji', traits: { email: 'k@example.jp' }, timezone: 'Asia/Tokyo' },
+      profile: {
+        user_id: 'kenji',
+        email: 'k@example.jp',
+        push_tokens: ['fcm:kenji'],
+        traits: { email: 'k@example.jp' },
+        timezone: 'Asia/Tokyo',
+      },
       start,
       until: new Date('2026-11-21T12:00:00Z'),
       events: [{ event: 'signed_up' }],
@@ -243,7 +279,12 @@ describe('simulating the welcome series', () => {
     const run = (seed: string) =>
       simulate({
         compiled: welcome,
-        profile: { user_id: 'kenji', traits: { email: 'k@example.jp' } },
+        profile: {
+          user_id: 'kenji',
+          email: 'k@example.jp',
+          push_tokens: ['fcm:kenji'],
+          traits: { email: 'k@example.jp' },
+        },
         start,
         seed,
         events: [{ event: 'signed_up' }],
@@ -262,7 +303,12 @@ describe('journeys entered without an event', () => {
   it('a scheduled win-back enrols at the start, and an order during the wait meets the goal', async () => {
     const result = await simulate({
       compiled: compiled(graphOf('win-back')),
-      profile: { user_id: 'lapsed', traits: { email: 'l@example.com' }, orders_count: 3 },
+      profile: {
+        user_id: 'lapsed',
+        email: 'l@example.com',
+        traits: { email: 'l@example.com' },
+        orders_count: 3,
+      },
       start,
       seed: 'fixed',
       events: [{ event: 'order_completed', after: 'P1D', properties: { revenue: 50 } }],

@@ -20,6 +20,7 @@ import {
   type Wait,
 } from './advance.js';
 import { type EventFact, journeyFact, type ProfileFact, profileFact } from './facts.js';
+import { defaultMessaging } from './guards.js';
 import { simulatedAction } from './simulate-actions.js';
 import { type Explanation, explainConditions, explainDecision, show } from './simulate-explain.js';
 import { simulatedHistory } from './simulate-history.js';
@@ -381,7 +382,11 @@ class Simulation {
   }
 
   #act(request: ActionRequest, now: Date): ActionOutcome {
-    const done = simulatedAction(request, this.#profile, now);
+    const done = simulatedAction(request, this.#profile, now, {
+      compiled: this.#compiled,
+      messaging: this.#input.messaging ?? defaultMessaging,
+      sent: this.#messages,
+    });
     if (done.message) this.#messages.push(done.message);
     this.#profile = done.profile;
     return done.outcome;

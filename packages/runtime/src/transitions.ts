@@ -7,11 +7,12 @@ import {
   resolvePath,
 } from '@touchline/journey';
 import { type ActionRequest, type Advance, type AdvanceContext, enter, resume } from './advance.js';
+import { channelOfAction } from './channels.js';
 import type { Effects } from './effects.js';
 import { type EnrollmentState, isRunning, type StoredWait, stepKey, storeWait } from './enrollment.js';
 import type { EventFact, ProfileFact } from './facts.js';
 import { journeyFact } from './facts.js';
-import type { GuardDecision, SendRequest } from './guards.js';
+import { type GuardDecision, type SendRequest, sendRequestOf } from './guards.js';
 import type { RoutedVersion } from './routing.js';
 
 /** A profile while the runtime decides for it; `fact` changes as `profile.update` nodes run. */
@@ -34,15 +35,6 @@ export interface TransitionEnv {
   /** The guards before a send (consent, caps, quiet hours); without it every send goes out. */
   readonly guard?: (send: SendRequest) => Promise<GuardDecision>;
 }
-
-const channels: Record<string, string> = {
-  'send.email': 'email',
-  'send.sms': 'sms',
-  'send.push': 'push',
-  'send.whatsapp': 'whatsapp',
-  'send.inapp': 'inapp',
-  'send.webhook': 'webhook',
-};
 
 function factsFor(enrollment: EnrollmentState, env: TransitionEnv, event: EventFact | null) {
   return {
@@ -77,22 +69,11 @@ export function decidingValues(node: CompiledNode, facts: JourneyFacts): Record<
 function actionHandler(enrollment: EnrollmentState, routed: RoutedVersion, env: TransitionEnv) {
   return async (request: ActionRequest) => {
     const config = (request.config ?? {}) as Record<string, unknown>;
-    const channel = channels[request.type];
+    const channel = channelOfAction[request.type];
     if (channel) {
-      const { settings, timing } = routed.compiled;
-      const transactional = config.transactional === true;
-      const decision: GuardDecision = env.guard
-        ? await env.guard({
-            channel,
-            journeyId: routed.journeyId,
-            transactional,
-            journeyCap:
-              settings.frequencyCap && timing.frequencyCapPerMs
-                ? { max: settings.frequencyCap.max, perMs: timing.frequencyCapPerMs }
-                : null,
-            quietHours: settings.quietHours ?? null,
-          })
-        : { send: true };
+      const send = sendRequestOf(routed.compiled, routed.journeyId, channel, config);
+      const { transactional } = send;
+      const decision: GuardDecision = env.guard ? await env.guard(send) : { send: true };
       env.effects.outbox.push({
         workspaceId: enrollment.workspaceId,
         idempotencyKey: stepKey(enrollment.id, request.nodeId, request.visit),

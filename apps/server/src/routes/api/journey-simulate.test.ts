@@ -92,6 +92,7 @@ describe('POST /api/journeys/:id/simulate', () => {
         at: '2026-11-20T11:00:00.000Z',
         consent: true,
         transactional: false,
+        suppressedReason: null,
       },
     ]);
     const condition = body.path.find((s: { nodeId: string }) => s.nodeId === 'still_no_order');

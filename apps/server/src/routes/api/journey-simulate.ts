@@ -1,5 +1,11 @@
-import { findJourney, findJourneyVersion, findProfileByIdentifier, referenceIds } from '@touchline/db';
-import { type CompiledJourney, compile, type JourneyError } from '@touchline/journey';
+import {
+  findJourney,
+  findJourneyVersion,
+  findProfileByIdentifier,
+  findWorkspace,
+  referenceIds,
+} from '@touchline/db';
+import { type CompiledJourney, compile, type JourneyError, messagingPolicyOf } from '@touchline/journey';
 import { type ProfileSource, SimulationInputError, simulate } from '@touchline/runtime';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -17,7 +23,12 @@ import {
 } from './simulation-schemas.js';
 
 type Loaded =
-  | { readonly ok: true; readonly compiled: CompiledJourney; readonly profile: ProfileSource }
+  | {
+      readonly ok: true;
+      readonly compiled: CompiledJourney;
+      readonly profile: ProfileSource;
+      readonly messaging: unknown;
+    }
   | { readonly ok: false; readonly errors: readonly JourneyError[] };
 
 /**
@@ -75,8 +86,9 @@ export async function journeySimulateRoutes(app: FastifyInstance, services: Serv
             }
             compiled = version.compiled as unknown as CompiledJourney;
           }
+          const messaging = (await findWorkspace(trx, workspaceId))?.settings.messaging;
           if (!isStoredProfile(body.profile)) {
-            return { ok: true, compiled, profile: profileSourceOf(body.profile) };
+            return { ok: true, compiled, profile: profileSourceOf(body.profile), messaging };
           }
           const { userId } = body.profile;
           const profile = await findProfileByIdentifier(trx, workspaceId, userId);
@@ -86,13 +98,14 @@ export async function journeySimulateRoutes(app: FastifyInstance, services: Serv
               { path: 'body.profile.userId', message },
             ]);
           }
-          return { ok: true, compiled, profile };
+          return { ok: true, compiled, profile, messaging };
         });
       if (!loaded.ok) return reply.status(422).send({ errors: [...loaded.errors] });
       const start = body.start ? new Date(body.start) : new Date();
       const result = await simulate({
         compiled: loaded.compiled,
         profile: loaded.profile,
+        messaging: messagingPolicyOf(loaded.messaging),
         start,
         events: body.events,
         ...(body.until ? { until: new Date(body.until) } : {}),

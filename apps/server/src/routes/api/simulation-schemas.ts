@@ -53,6 +53,8 @@ export function isStoredProfile(profile: SimulatedProfileBody): profile is { use
 }
 
 /** A made-up person as the runtime's profile source. */
+const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+
 export function profileSourceOf(profile: SimulatedProfileBody): ProfileSource {
   const { orders_count, lifetime_value, last_order_at, first_seen_at, last_seen_at, ...computed } =
     profile.computed ?? {};
@@ -60,8 +62,9 @@ export function profileSourceOf(profile: SimulatedProfileBody): ProfileSource {
     user_id: profile.userId ?? null,
     traits: profile.traits ?? {},
     computed,
-    email: profile.email ?? null,
-    phone: profile.phone ?? null,
+    // As ingestion stores them: an email or phone among the traits is the profile's address.
+    email: profile.email ?? textOf(profile.traits?.email),
+    phone: profile.phone ?? textOf(profile.traits?.phone),
     timezone: profile.timezone ?? null,
     locale: profile.locale ?? null,
     orders_count: orders_count ?? null,
@@ -152,6 +155,12 @@ export const simulationBody = z.object({
       at: iso,
       consent: z.boolean().nullable().describe('traits.subscriptions.<channel> at that moment; null: unset'),
       transactional: z.boolean(),
+      suppressedReason: z
+        .string()
+        .nullable()
+        .describe(
+          'the guard that would stop it (as live: consent, address, caps, quiet hours); null: it goes',
+        ),
     }),
   ),
   events: z.array(z.object({ index: z.number().int(), event: z.string(), at: iso, outcome: z.string() })),
