@@ -27,12 +27,15 @@ export {
   TemplateError,
   type TemplateErrorCode,
 } from './errors.js';
+export { compileFastLiquid, type FastTemplate } from './fast-liquid.js';
 export {
   createLiquidEngines,
   defaultLiquidLimits,
   type LiquidEngines,
+  type LiquidField,
   type LiquidLimits,
   parseLiquid,
+  renderField,
   renderLiquid,
 } from './liquid.js';
 export {

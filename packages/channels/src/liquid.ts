@@ -1,5 +1,6 @@
 import { Liquid, LiquidError, type Template } from 'liquidjs';
 import { TemplateError } from './errors.js';
+import type { FastTemplate } from './fast-liquid.js';
 
 /** Bounds on what one template may cost: its size, the memory its loops allocate, its render time. */
 export interface LiquidLimits {
@@ -82,5 +83,26 @@ export function renderLiquid(
       detail,
       lineOf(error),
     );
+  }
+}
+
+/**
+ * A field parsed by liquidjs, and compiled to closures too when it keeps to the fast subset
+ * (`fast-liquid.ts`); rendering uses the closures when there are any.
+ */
+export interface LiquidField {
+  readonly field: string;
+  readonly templates: Template[];
+  readonly fast: FastTemplate | null;
+}
+
+export function renderField(engine: Liquid, field: LiquidField, scope: Record<string, unknown>): string {
+  if (!field.fast) return renderLiquid(engine, field.field, field.templates, scope);
+  try {
+    return field.fast(scope);
+  } catch (error) {
+    if (error instanceof TemplateError)
+      throw new TemplateError(error.code, field.field, error.detail, error.line);
+    throw new TemplateError('template_render', field.field, detailOf(error));
   }
 }

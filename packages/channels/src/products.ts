@@ -23,14 +23,22 @@ export interface CartItem {
 }
 
 /** The skus and categories of a trigger event's `items` (or `products`) list. */
-export function cartOf(properties: Record<string, unknown> | null | undefined): { skus: string[]; categories: string[] } {
+export function cartOf(properties: Record<string, unknown> | null | undefined): {
+  skus: string[];
+  categories: string[];
+} {
   const list = properties?.items ?? properties?.products;
   const skus = new Set<string>();
   const categories = new Set<string>();
   if (Array.isArray(list)) {
     for (const item of list as CartItem[]) {
       if (!item || typeof item !== 'object') continue;
-      const sku = typeof item.sku === 'string' ? item.sku : typeof item.product_id === 'string' ? item.product_id : null;
+      const sku =
+        typeof item.sku === 'string'
+          ? item.sku
+          : typeof item.product_id === 'string'
+            ? item.product_id
+            : null;
       if (sku) skus.add(sku);
       if (typeof item.category === 'string') categories.add(item.category);
     }

@@ -1,4 +1,8 @@
-import { type CompiledEmailTemplate, compileEmailTemplate, type EmailTemplateContent } from './email/compile.js';
+import {
+  type CompiledEmailTemplate,
+  compileEmailTemplate,
+  type EmailTemplateContent,
+} from './email/compile.js';
 import type { LiquidEngines } from './liquid.js';
 
 /** A template version: versions are immutable, so this names one compiled template for good. */

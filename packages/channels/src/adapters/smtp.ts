@@ -28,7 +28,8 @@ function classify(error: unknown): Error {
   const failure = (error ?? {}) as SmtpFailure;
   const message = `SMTP: ${failure.message ?? String(error)}`;
   const permanent =
-    failure.permanent ?? (failure.responseCode !== undefined && failure.responseCode >= 500 && failure.responseCode !== 503);
+    failure.permanent ??
+    (failure.responseCode !== undefined && failure.responseCode >= 500 && failure.responseCode !== 503);
   return permanent ? new PermanentDeliveryError(message) : new RetryableDeliveryError(message);
 }
 

@@ -1,7 +1,7 @@
 import mjml2html from 'mjml';
-import type { Template } from 'liquidjs';
 import { TemplateError } from '../errors.js';
-import { type LiquidEngines, parseLiquid } from '../liquid.js';
+import { compileFastLiquid } from '../fast-liquid.js';
+import { type LiquidEngines, type LiquidField, parseLiquid } from '../liquid.js';
 import { htmlToPlainText } from './plain-text.js';
 import { protectLiquid } from './protect-liquid.js';
 
@@ -19,10 +19,10 @@ export interface EmailTemplateContent {
  * once, so rendering a message only runs Liquid. Immutable; shared by every message of the version.
  */
 export interface CompiledEmailTemplate {
-  readonly subject: Template[];
-  readonly preheader: Template[] | null;
-  readonly html: Template[];
-  readonly text: Template[];
+  readonly subject: LiquidField;
+  readonly preheader: LiquidField | null;
+  readonly html: LiquidField;
+  readonly text: LiquidField;
   /** Whether any field reads `products` (recommendations are looked up only for these). */
   readonly usesProducts: boolean;
 }
@@ -48,17 +48,27 @@ export async function compileEmailTemplate(
   try {
     html = (await mjml2html(liquid.source, { validationLevel: 'soft', keepComments: false })).html;
   } catch (error) {
-    throw new TemplateError('template_syntax', 'mjml', error instanceof Error ? error.message : String(error));
+    throw new TemplateError(
+      'template_syntax',
+      'mjml',
+      error instanceof Error ? error.message : String(error),
+    );
   }
   const textSource = content.text ?? liquid.restore(htmlToPlainText(html));
   let htmlSource = liquid.restore(html);
-  if (content.preheader) htmlSource = htmlSource.replace(bodyOpen, (open) => `${open}${preheaderDiv(content.preheader!)}`);
+  if (content.preheader)
+    htmlSource = htmlSource.replace(bodyOpen, (open) => `${open}${preheaderDiv(content.preheader!)}`);
   const sources = [content.subject, content.preheader ?? '', content.mjml, content.text ?? ''];
+  const field = (name: string, source: string, html: boolean): LiquidField => ({
+    field: name,
+    templates: parseLiquid(html ? engines.html : engines.text, name, source),
+    fast: compileFastLiquid(source, { escapeOutput: html }),
+  });
   return Object.freeze({
-    subject: parseLiquid(engines.text, 'subject', content.subject),
-    preheader: content.preheader ? parseLiquid(engines.text, 'preheader', content.preheader) : null,
-    html: parseLiquid(engines.html, 'mjml', htmlSource),
-    text: parseLiquid(engines.text, 'text', textSource),
+    subject: field('subject', content.subject, false),
+    preheader: content.preheader ? field('preheader', content.preheader, false) : null,
+    html: field('mjml', htmlSource, true),
+    text: field('text', textSource, false),
     usesProducts: sources.some((source) => /\bproducts\b/.test(source)),
   });
 }

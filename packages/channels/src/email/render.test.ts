@@ -40,8 +40,18 @@ const context = {
     event: 'cart_updated',
     properties: {
       items: [
-        { name: 'Red shoes', price: 59, url: 'https://shop.test/p/red', image_url: 'https://img.test/red.png' },
-        { name: 'Blue hat', price: 19, url: 'https://shop.test/p/blue', image_url: 'https://img.test/blue.png' },
+        {
+          name: 'Red shoes',
+          price: 59,
+          url: 'https://shop.test/p/red',
+          image_url: 'https://img.test/red.png',
+        },
+        {
+          name: 'Blue hat',
+          price: 19,
+          url: 'https://shop.test/p/blue',
+          image_url: 'https://img.test/blue.png',
+        },
       ],
     },
   },
@@ -70,7 +80,9 @@ describe('renderEmail', () => {
   it('tracks links through clickUrl, keeps the unsubscribe link direct and appends the open pixel', async () => {
     const compiled = await compileEmailTemplate(cartTemplate, engines);
     const { html } = renderEmail(compiled, context, links, engines);
-    expect(html).toContain(`href="https://t.test/c?to=${encodeURIComponent('https://shop.test/cart?u=u1&s=email')}"`);
+    expect(html).toContain(
+      `href="https://t.test/c?to=${encodeURIComponent('https://shop.test/cart?u=u1&s=email')}"`,
+    );
     expect(html).toContain(`href="https://t.test/c?to=${encodeURIComponent('https://shop.test/p/red')}"`);
     expect(html).toContain('href="https://t.test/u/abc"');
     expect(html).toMatch(/<img src="https:\/\/t\.test\/o\/abc" width="1" height="1"[^>]*\/><\/body>/);
@@ -78,7 +90,10 @@ describe('renderEmail', () => {
 
   it('escapes what profiles hold in HTML and prints it as is in the text part', async () => {
     const compiled = await compileEmailTemplate(
-      { subject: 'Hi {{ profile.first_name }}', mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ profile.first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>' },
+      {
+        subject: 'Hi {{ profile.first_name }}',
+        mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ profile.first_name }}</mj-text></mj-column></mj-section></mj-body></mjml>',
+      },
       engines,
     );
     const email = renderEmail(compiled, { ...context, profile: { first_name: '<b>Bo</b>' } }, links, engines);
@@ -89,7 +104,11 @@ describe('renderEmail', () => {
 
   it('uses the template’s own text part when it has one, and keeps line breaks out of the subject', async () => {
     const compiled = await compileEmailTemplate(
-      { ...cartTemplate, subject: 'Hi\n{{ profile.first_name }}', text: 'Hello {{ profile.first_name }}, {{ unsubscribe_url }}' },
+      {
+        ...cartTemplate,
+        subject: 'Hi\n{{ profile.first_name }}',
+        text: 'Hello {{ profile.first_name }}, {{ unsubscribe_url }}',
+      },
       engines,
     );
     const email = renderEmail(compiled, context, links, engines);
@@ -100,7 +119,8 @@ describe('renderEmail', () => {
   it('reads own properties only: no prototype access from a template', async () => {
     const compiled = await compileEmailTemplate(
       {
-        subject: '[{{ profile.constructor.name }}][{{ profile.__proto__ }}][{{ profile.first_name.constructor }}][{{ profile.toString }}]',
+        subject:
+          '[{{ profile.constructor.name }}][{{ profile.__proto__ }}][{{ profile.first_name.constructor }}][{{ profile.toString }}]',
         mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>{{ profile.constructor.constructor }}x</mj-text></mj-column></mj-section></mj-body></mjml>',
       },
       engines,
@@ -132,7 +152,11 @@ describe('renderEmail', () => {
   it('stops a render past its time bound with a typed template error', async () => {
     const slow = createLiquidEngines({ parseLimit: 100_000, memoryLimit: 1e12, renderLimit: 20 });
     const compiled = await compileEmailTemplate(
-      { subject: '{% for i in (1..1000) %}{% for j in (1..1000) %}{% for k in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}', mjml: '<mjml><mj-body></mj-body></mjml>' },
+      {
+        subject:
+          '{% for i in (1..1000) %}{% for j in (1..1000) %}{% for k in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}',
+        mjml: '<mjml><mj-body></mj-body></mjml>',
+      },
       slow,
     );
     expect(() => renderEmail(compiled, context, links, slow)).toThrow(
@@ -142,7 +166,12 @@ describe('renderEmail', () => {
 
   it('refuses a template larger than the parse bound', async () => {
     const small = createLiquidEngines({ parseLimit: 1000, memoryLimit: 1e6, renderLimit: 100 });
-    await expect(compileEmailTemplate({ ...cartTemplate, mjml: `<mjml><mj-body>${'x'.repeat(2000)}</mj-body></mjml>` }, small)).rejects.toMatchObject({
+    await expect(
+      compileEmailTemplate(
+        { ...cartTemplate, mjml: `<mjml><mj-body>${'x'.repeat(2000)}</mj-body></mjml>` },
+        small,
+      ),
+    ).rejects.toMatchObject({
       name: 'TemplateError',
       field: 'mjml',
     });

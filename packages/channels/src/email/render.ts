@@ -1,5 +1,4 @@
-import type { LiquidEngines } from '../liquid.js';
-import { renderLiquid } from '../liquid.js';
+import { type LiquidEngines, renderField } from '../liquid.js';
 import type { CompiledEmailTemplate } from './compile.js';
 import { applyTracking, type EmailLinks } from './tracking-html.js';
 
@@ -35,11 +34,11 @@ export function renderEmail(
 ): RenderedEmail {
   const scope = { ...context, unsubscribe_url: links.unsubscribeUrl };
   // A header cannot hold a line break.
-  const subject = renderLiquid(engines.text, 'subject', template.subject, scope).replace(/\s*[\r\n]+\s*/g, ' ').trim();
-  const preheader = template.preheader
-    ? renderLiquid(engines.text, 'preheader', template.preheader, scope).trim()
-    : null;
-  const html = applyTracking(renderLiquid(engines.html, 'mjml', template.html, scope), links);
-  const text = renderLiquid(engines.text, 'text', template.text, scope).trim();
+  const subject = renderField(engines.text, template.subject, scope)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim();
+  const preheader = template.preheader ? renderField(engines.text, template.preheader, scope).trim() : null;
+  const html = applyTracking(renderField(engines.html, template.html, scope), links);
+  const text = renderField(engines.text, template.text, scope).trim();
   return { subject, preheader, html, text };
 }

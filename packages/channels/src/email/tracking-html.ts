@@ -13,7 +13,15 @@ const anchorHref = /(<a\b[^>]*?\shref\s*=\s*)(["'])(https?:\/\/[^"']*)\2/gi;
 const decodeAttribute = (value: string) =>
   value.includes('&')
     ? value.replace(/&(amp|quot|#39|#x27|lt|gt);/g, (_, entity: string) =>
-        entity === 'amp' ? '&' : entity === 'quot' ? '"' : entity === 'lt' ? '<' : entity === 'gt' ? '>' : "'",
+        entity === 'amp'
+          ? '&'
+          : entity === 'quot'
+            ? '"'
+            : entity === 'lt'
+              ? '<'
+              : entity === 'gt'
+                ? '>'
+                : "'",
       )
     : value;
 

@@ -37,7 +37,9 @@ describe('validateEmailTemplate', () => {
     );
     const lines = issues.map(formatTemplateIssue);
     expect(lines).toContain('subject: line 1: undefined filter: nosuchfilter');
-    expect(lines).toContainEqual(expect.stringMatching(/^mjml: line 3: tag \{% for item in event\.properties\.items %\} not closed/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^mjml: line 3: tag \{% for item in event\.properties\.items %\} not closed/),
+    );
   });
 
   it('finds nothing wrong with a valid template whose Liquid wraps MJML elements', async () => {
