@@ -12,7 +12,16 @@ import type { Services } from '../../services.js';
 import { cursorOf, limit } from './paging.js';
 
 const channels = ['email', 'sms', 'push', 'whatsapp', 'inapp', 'webhook'] as const;
-const statuses = ['queued', 'sending', 'sent', 'delivered', 'opened', 'clicked', 'failed', 'suppressed'] as const;
+const statuses = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'opened',
+  'clicked',
+  'failed',
+  'suppressed',
+] as const;
 const oneOf = (values: readonly string[]) => ({ error: `must be one of ${values.join(', ')}` });
 
 const messagesQuery = z.object({
