@@ -291,6 +291,8 @@ describe('email delivery over SMTP', () => {
     });
     expect(nobody.error).toMatch(/SMTP: .*no such user/);
     expect(smtp.received.some((m) => JSON.stringify(m.to).includes('nobody@'))).toBe(false);
+    // Three messages of one template version so far: MJML ran once.
+    expect(delivery.templates.compilations).toBe(1);
   });
 
   it('refuses to save a template whose MJML or Liquid is broken, naming the field and line', async () => {

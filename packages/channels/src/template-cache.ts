@@ -19,13 +19,18 @@ export interface TemplateVersionKey {
 export class CompiledTemplateCache {
   readonly #entries = new Map<string, Promise<CompiledEmailTemplate>>();
   readonly #max: number;
-  compilations = 0;
+  #compilations = 0;
 
   constructor(
     readonly engines: LiquidEngines,
     options: { max?: number } = {},
   ) {
     this.#max = options.max ?? 500;
+  }
+
+  /** Template versions compiled so far (MJML runs once for each). */
+  get compilations(): number {
+    return this.#compilations;
   }
 
   email(key: TemplateVersionKey, content: () => EmailTemplateContent): Promise<CompiledEmailTemplate> {
@@ -36,7 +41,7 @@ export class CompiledTemplateCache {
       this.#entries.set(id, cached);
       return cached;
     }
-    this.compilations += 1;
+    this.#compilations += 1;
     const compiled = compileEmailTemplate(content(), this.engines);
     compiled.catch(() => this.#entries.delete(id));
     this.#entries.set(id, compiled);

@@ -54,10 +54,17 @@ export function protectLiquid(mjml: string): ProtectedLiquid {
   });
   source += mjml.slice(from);
 
-  const token = new RegExp(`(?:<mj-raw>\\s*)?__${prefix}(\\d+)__(?:\\s*</mj-raw>)?`, 'gi');
+  // A bare token's newlines travel right behind it (in an attribute value, say): taken out again.
+  const token = new RegExp(`(?:<mj-raw>\\s*)?__${prefix}(\\d+)__(?:\\s*</mj-raw>)?(\n*)`, 'gi');
   return {
     source,
-    restore: (output) => output.replace(token, (_, index: string) => spans[Number(index)]?.text ?? ''),
+    restore: (output) =>
+      output.replace(token, (_, index: string, newlines: string) => {
+        const span = spans[Number(index)];
+        if (!span) return newlines;
+        const added = inline[Number(index)] ? span.text.split('\n').length - 1 : 0;
+        return span.text + newlines.slice(Math.min(added, newlines.length));
+      }),
   };
 }
 

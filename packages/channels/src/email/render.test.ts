@@ -88,6 +88,26 @@ describe('renderEmail', () => {
     expect(html).toMatch(/<img src="https:\/\/t\.test\/o\/abc" width="1" height="1"[^>]*\/><\/body>/);
   });
 
+  it('keeps Liquid working around columns, inside attributes and across lines', async () => {
+    const compiled = await compileEmailTemplate(
+      {
+        subject: 'x',
+        mjml: `<mjml><mj-body><mj-section>
+          {% if profile.vip %}<mj-column><mj-text>VIP only</mj-text></mj-column>{% endif %}
+          <mj-column><mj-button href="https://shop.test/{% if profile.vip
+            %}vip{% else %}all{% endif %}">Shop</mj-button></mj-column>
+        </mj-section></mj-body></mjml>`,
+      },
+      engines,
+    );
+    const vip = renderEmail(compiled, { ...context, profile: { vip: true } }, links, engines);
+    const other = renderEmail(compiled, { ...context, profile: { vip: false } }, links, engines);
+    expect(vip.html).toContain('VIP only');
+    expect(vip.html).toContain(encodeURIComponent('https://shop.test/vip'));
+    expect(other.html).not.toContain('VIP only');
+    expect(other.html).toContain(encodeURIComponent('https://shop.test/all'));
+  });
+
   it('escapes what profiles hold in HTML and prints it as is in the text part', async () => {
     const compiled = await compileEmailTemplate(
       {
