@@ -4,7 +4,7 @@ import { IngestPipeline } from '@touchline/ingest';
 import type { NodeTypeRegistry } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { JourneyRuntime } from '@touchline/runtime';
-import { createDelivery, startWorker, type TouchlineWorker } from '@touchline/worker';
+import { createDelivery, startWorker, type TouchlineWorker, trackingLinks } from '@touchline/worker';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApp } from './app.js';
@@ -58,7 +58,10 @@ export async function startServer(
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
         runtime,
-        delivery: createDelivery({ channels: createDefaultChannels(config) }),
+        delivery: createDelivery({
+          channels: createDefaultChannels(config),
+          links: trackingLinks(config.publicUrl, trackingSecrets),
+        }),
       });
     }
     const ingest = new IngestPipeline({

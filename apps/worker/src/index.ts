@@ -1,5 +1,5 @@
 export { type DeliveryOutcome, DeliveryRetry, deliverMessage } from './delivery/deliver-message.js';
-export { createDelivery, type Delivery, type LinkTarget } from './delivery/delivery.js';
+export { createDelivery, type Delivery, type LinkTarget, trackingLinks } from './delivery/delivery.js';
 export { stopOnSignals } from './shutdown.js';
 export { defineTask, type TaskContext, type TouchlineTask } from './task.js';
 export { builtinTasks } from './tasks/index.js';

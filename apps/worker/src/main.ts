@@ -1,12 +1,14 @@
 // `pnpm --filter @touchline/worker start`: a worker process on its own, to scale job processing
 // out. It shares the server's database: DATABASE_URL, or the embedded PostgreSQL under
 // TOUCHLINE_DATA_DIR (attaching to it when the server already runs it).
+
+import { randomBytes } from 'node:crypto';
 import { createDefaultChannels } from '@touchline/channels';
-import { openDatabase, resolveDataDir } from '@touchline/db';
+import { ensureInstanceSecret, openDatabase, resolveDataDir } from '@touchline/db';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { JourneyRuntime } from '@touchline/runtime';
 import { pino } from 'pino';
-import { createDelivery } from './delivery/delivery.js';
+import { createDelivery, trackingLinks } from './delivery/delivery.js';
 import { stopOnSignals } from './shutdown.js';
 import { startWorker } from './worker.js';
 
@@ -26,6 +28,22 @@ const runtime = new JourneyRuntime({
   logger: logger.child({ component: 'runtime' }),
 });
 await runtime.start();
+// Tracking links are signed as the server signs them: TOUCHLINE_SECRET, else the stored secret.
+const secrets = process.env.TOUCHLINE_SECRET?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const trackingSecrets = secrets?.length
+  ? secrets
+  : [
+      await ensureInstanceSecret(
+        database.db,
+        'tracking',
+        () => `tl_secret_${randomBytes(24).toString('base64url')}`,
+      ),
+    ];
+const publicUrl = (
+  process.env.TOUCHLINE_PUBLIC_URL || `http://localhost:${process.env.PORT || 3000}`
+).replace(/\/+$/, '');
 const worker = await startWorker({
   db: database.db,
   pool: database.pool,
@@ -38,6 +56,7 @@ const worker = await startWorker({
       emailFrom: process.env.TOUCHLINE_EMAIL_FROM || undefined,
       unsubscribeMailto: process.env.TOUCHLINE_UNSUBSCRIBE_MAILTO || undefined,
     }),
+    links: trackingLinks(publicUrl, trackingSecrets),
   }),
   concurrency: Number(process.env.TOUCHLINE_WORKER_CONCURRENCY ?? 8),
 });

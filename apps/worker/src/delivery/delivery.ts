@@ -5,6 +5,8 @@ import {
   createLiquidEngines,
   createSandboxAdapter,
   type EmailLinks,
+  type TrackingSecret,
+  trackedEmailLinks,
 } from '@touchline/channels';
 
 /** The message a set of tracking links is for. */
@@ -30,6 +32,14 @@ export interface Delivery {
 
 /** Links that track nothing: until tracking is configured, links go straight to their target. */
 const untracked = (): EmailLinks => ({ clickUrl: (href) => href, unsubscribeUrl: '' });
+
+/** Signed open, click and unsubscribe links under the public URL (the first secret signs). */
+export function trackingLinks(
+  publicUrl: string,
+  secrets: TrackingSecret,
+): (target: LinkTarget) => EmailLinks {
+  return ({ messageId }) => trackedEmailLinks(publicUrl, secrets, messageId);
+}
 
 export function createDelivery(options: Partial<Delivery> = {}): Delivery {
   return {
