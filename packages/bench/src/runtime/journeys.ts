@@ -128,6 +128,8 @@ export function shopJourneys(templateId: string): Array<{ name: string; graph: u
 /** A client of the bench's database, for the bench's own reads. */
 export async function connect(databaseUrl: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // The database stopping under an open client (a failed run's clean-up) must not hide the error.
+  client.on('error', () => {});
   await client.connect();
   return client;
 }

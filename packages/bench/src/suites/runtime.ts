@@ -270,6 +270,7 @@ export const suite: BenchSuite = {
       }
       return rows;
     } catch (error) {
+      process.stderr.write(`runtime suite failed: ${(error as Error)?.stack ?? error}\n`);
       if (touchline) process.stderr.write(`Touchline's output:\n${touchline.output()}\n`);
       throw error;
     } finally {
