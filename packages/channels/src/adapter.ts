@@ -44,6 +44,12 @@ export interface ChannelAdapter {
   readonly channels: readonly ChannelName[];
   /** The outbox keeps the rendered message in full (the sandbox: it is the only copy). */
   readonly keepsContent?: boolean;
+  /**
+   * Sending the same message again (same idempotency key) delivers nothing more: the sandbox, or
+   * a provider that deduplicates by key. Delivery then resends a message a crash left `sending`
+   * (exactly once); for any other adapter it does not (at most once).
+   */
+  readonly idempotent?: boolean;
   send(message: OutboundMessage): Promise<DeliveryResult>;
   close?(): Promise<void>;
 }

@@ -561,7 +561,9 @@ export async function requeueOverdue(
            messages as (
              select m.workspace_id, m.id, 'deliver:' || m.id as k
                from messages m
-              where m.status = 'queued' and m.created_at < now() - make_interval(secs => $1::float8 / 1000)
+              where ((m.status = 'queued' and m.created_at < now() - make_interval(secs => $1::float8 / 1000))
+                     -- Claimed by a worker that died mid-send (a live send is given five times longer).
+                     or (m.status = 'sending' and m.claimed_at < now() - make_interval(secs => 5 * $1::float8 / 1000)))
                 and not exists (select 1 from graphile_worker._private_jobs j
                                  where j.key = 'deliver:' || m.id and j.locked_at is null)
               limit $2

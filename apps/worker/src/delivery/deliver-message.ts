@@ -48,8 +48,9 @@ interface Prepared {
  * Delivers one outbox message exactly as far as a crash allows: render (nothing claimed yet, so
  * a crash here is retried from scratch), claim (`queued` → `sending`, one attempt wins), hand to
  * the adapter, mark `sent`. An attempt that finds the message still `sending` knows an earlier
- * one died after claiming it, perhaps after the provider took it: it does not send again (at
- * most once) and records that as a failure with the reason. Provider-side, the idempotency key
+ * one died after claiming it, perhaps after the provider took it: an idempotent adapter gets it
+ * again (the key makes the second hand-off a no-op: exactly once); any other is not sent again
+ * (at most once) and the failure is recorded with the reason. Provider-side, the idempotency key
  * travels with the message (SMTP: the Message-ID).
  */
 export async function deliverMessage(
@@ -60,7 +61,9 @@ export async function deliverMessage(
 ): Promise<DeliveryOutcome> {
   const message = await findDeliverableMessage(db, workspaceId, messageId);
   if (!message) return { outcome: 'skipped', status: 'missing' };
-  if (message.status === 'sending') {
+  const resend =
+    message.status === 'sending' && delivery.channels.forChannel(message.channel)?.idempotent === true;
+  if (message.status === 'sending' && !resend) {
     await markMessageFailed(
       db,
       workspaceId,
@@ -70,7 +73,7 @@ export async function deliverMessage(
     );
     return { outcome: 'interrupted' };
   }
-  if (message.status !== 'queued') return { outcome: 'skipped', status: message.status };
+  if (message.status !== 'queued' && !resend) return { outcome: 'skipped', status: message.status };
 
   let prepared: Prepared;
   try {
@@ -81,7 +84,7 @@ export async function deliverMessage(
     return { outcome: 'failed', error: error.message };
   }
 
-  const attempt = await claimMessage(db, workspaceId, messageId, prepared.adapter.name);
+  const attempt = await claimMessage(db, workspaceId, messageId, prepared.adapter.name, resend);
   if (attempt === undefined) return { outcome: 'skipped', status: 'claimed' };
   try {
     const { providerId } = await prepared.adapter.send(prepared.outbound);

@@ -11,6 +11,8 @@ export function createSandboxAdapter(channels: readonly ChannelName[] = allChann
     name: 'sandbox',
     channels,
     keepsContent: true,
+    // Storing the same message twice stores one message: resending after a crash is safe.
+    idempotent: true,
     async send(message) {
       return { providerId: `sandbox:${message.messageId}` };
     },

@@ -110,15 +110,16 @@ export async function findTemplateVersion(
 }
 
 /**
- * Claims a queued message for one delivery attempt: only one attempt can win it, and a message
- * claimed before (a worker died while sending it) is not claimed again. Returns the attempt's
- * number, or undefined when the message was not queued.
+ * Claims a queued message for one delivery attempt: only one attempt can win it. A message
+ * claimed before (a worker died while sending it) is claimed again only when `reclaim` says so
+ * (an idempotent adapter). Returns the attempt's number, or undefined when it was not claimable.
  */
 export async function claimMessage(
   db: DbOrTrx,
   workspaceId: string,
   messageId: string,
   adapter: string,
+  reclaim = false,
 ): Promise<number | undefined> {
   const row = await db
     .updateTable('messages')
@@ -131,7 +132,7 @@ export async function claimMessage(
     })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', messageId)
-    .where('status', '=', 'queued')
+    .where('status', 'in', reclaim ? ['queued', 'sending'] : ['queued'])
     .returning('delivery_attempts')
     .executeTakeFirst();
   return row?.delivery_attempts;
