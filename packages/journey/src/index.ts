@@ -35,6 +35,7 @@ export {
 export { factsOf, forEachLeaf } from './conditions/walk.js';
 export { DurationError, parseDuration, tryParseDuration } from './duration.js';
 export { type JourneyError, type JourneyErrorCode, journeyErrorCodes } from './errors.js';
+export { CompiledRules } from './evaluate/compiled-rules.js';
 export {
   type EvaluateOptions,
   evaluateNode,
@@ -48,6 +49,7 @@ export type {
   JourneyFacts,
   LastEventParams,
 } from './evaluate/facts.js';
+export { RuleEvaluator as EngineRuleEvaluator } from './evaluate/rule-evaluator.js';
 export { describeIssue, type FieldIssue, formatIssues } from './graph/format-issues.js';
 export {
   CURRENT_SCHEMA_VERSION,

@@ -1,15 +1,15 @@
 import type { CompiledJourney, CompiledRule } from '../compile/compiled-journey.js';
+import { CompiledRules } from './compiled-rules.js';
 import type { JourneyFacts } from './facts.js';
-import { RuleEvaluator } from './rule-evaluator.js';
 
 // Keyed by the rules array inside a compiled journey: evaluators live as long as the compiled
 // version the runtime holds, and go with it.
-const evaluators = new WeakMap<readonly CompiledRule[], RuleEvaluator>();
+const evaluators = new WeakMap<readonly CompiledRule[], CompiledRules>();
 
-function evaluatorFor(rules: readonly CompiledRule[]): RuleEvaluator {
+function evaluatorFor(rules: readonly CompiledRule[]): CompiledRules {
   let evaluator = evaluators.get(rules);
   if (!evaluator) {
-    evaluator = new RuleEvaluator(rules);
+    evaluator = new CompiledRules(rules);
     evaluators.set(rules, evaluator);
   }
   return evaluator;
@@ -35,7 +35,8 @@ function instant(options: EvaluateOptions): number {
 
 /**
  * Evaluates a compiled list of rules (a node's, `exit.rules` or `goal.rules`) and returns the
- * first that holds. Engines are built once per list and reused; safe under concurrent calls.
+ * first that holds. Each list is compiled to functions once (json-rules-engine's meaning, no
+ * engine run per event) and reused; safe under concurrent calls.
  *
  * @example
  * const exit = await evaluateRules(compiled.exit.rules, { event });
