@@ -49,7 +49,7 @@ export const configSchema = z.object({
   TOUCHLINE_UNSUBSCRIBE_MAILTO: optional.pipe(z.email().optional()),
   /** `off` runs no worker in this process (scale workers out with `pnpm --filter @touchline/worker start`). */
   TOUCHLINE_WORKER: z.enum(['on', 'off']).default('on'),
-  TOUCHLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  TOUCHLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(64),
   TOUCHLINE_EDITOR_DIR: optional,
   /** Journey waits due later than this many seconds are held in a table until they come close. */
   TOUCHLINE_WAIT_HORIZON_SECONDS: z.coerce.number().int().min(0).default(900),

@@ -58,7 +58,7 @@ const worker = await startWorker({
     }),
     links: trackingLinks(publicUrl, trackingSecrets),
   }),
-  concurrency: Number(process.env.TOUCHLINE_WORKER_CONCURRENCY ?? 8),
+  concurrency: Number(process.env.TOUCHLINE_WORKER_CONCURRENCY ?? 64),
 });
 logger.info('worker started');
 

@@ -52,6 +52,12 @@ export async function startWorker(options: WorkerOptions): Promise<TouchlineWork
     parsedCronItems: crontab,
     concurrency: options.concurrency ?? 4,
     pollInterval: options.pollInterval ?? 2000,
+    // Jobs fetched (and completed) in batches rather than one statement each: wakes and deliveries
+    // come by thousands, and each is short. A crash leaves the batch locked; the runtime's overdue
+    // check queues such waits and messages again.
+    preset: {
+      worker: { localQueue: { size: Math.max(2, (options.concurrency ?? 4) * 4) }, completeJobBatchDelay: 0 },
+    },
     noHandleSignals: true,
     logger: graphileLogger(options.logger),
   });

@@ -40,6 +40,7 @@ export {
   type EvaluateOptions,
   evaluateNode,
   evaluateRules,
+  type MaybePromise,
   type NodeDecision,
 } from './evaluate/evaluate-node.js';
 export type {

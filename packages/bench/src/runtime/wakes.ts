@@ -49,7 +49,7 @@ export async function enrollThroughApi(
 async function columnsOf(client: pg.Client, table: string): Promise<string[]> {
   const { rows } = await client.query<{ column_name: string }>(
     `select column_name from information_schema.columns where table_schema = 'public' and table_name = $1
-      order by ordinal_position`,
+        and is_identity = 'NO' order by ordinal_position`,
     [table],
   );
   return rows.map((r) => r.column_name);

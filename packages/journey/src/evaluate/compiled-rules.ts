@@ -9,7 +9,8 @@ import type { JourneyFacts } from './facts.js';
 interface Evaluation {
   readonly facts: JourneyFacts;
   readonly now: number;
-  readonly dynamic: Map<string, Promise<unknown>>;
+  /** Made on the first dynamic fact: most evaluations read static facts only. */
+  dynamic: Map<string, Promise<unknown>> | undefined;
 }
 
 type Test = (evaluation: Evaluation) => boolean | Promise<boolean>;
@@ -30,6 +31,7 @@ function staticValue(facts: JourneyFacts, name: string): unknown {
 /** A dynamic fact is fetched once per evaluation and params, as json-rules-engine's almanac does. */
 function dynamicValue(evaluation: Evaluation, leaf: ConditionLeaf & { params: unknown }): Promise<unknown> {
   const key = `${leaf.fact}:${JSON.stringify(leaf.params)}`;
+  evaluation.dynamic ??= new Map();
   let value = evaluation.dynamic.get(key);
   if (!value) {
     const fact = evaluation.facts[leaf.fact as 'eventCount'] as ((params: unknown) => unknown) | undefined;
@@ -132,13 +134,34 @@ export class CompiledRules {
       });
   }
 
-  /** The highest-priority rule that holds, or `null`. */
-  async evaluate(facts: JourneyFacts, now: number): Promise<CompiledRule | null> {
-    const evaluation: Evaluation = { facts, now, dynamic: new Map() };
-    for (const { rule, test, reads } of this.#checks) {
+  /**
+   * The highest-priority rule that holds, or `null`: at once when the rules read static facts
+   * only (no promise on the hot path), else a promise.
+   */
+  evaluate(facts: JourneyFacts, now: number): CompiledRule | null | Promise<CompiledRule | null> {
+    const evaluation: Evaluation = { facts, now, dynamic: undefined };
+    const checks = this.#checks;
+    for (let i = 0; i < checks.length; i++) {
+      const { rule, test, reads } = checks[i] as CompiledCheck;
       for (const name of reads) staticValue(facts, name);
       const holds = test(evaluation);
-      if (typeof holds === 'boolean' ? holds : await holds) return rule;
+      if (typeof holds !== 'boolean') return this.#settle(holds, i, evaluation);
+      if (holds) return rule;
+    }
+    return null;
+  }
+
+  async #settle(
+    pending: Promise<boolean>,
+    index: number,
+    evaluation: Evaluation,
+  ): Promise<CompiledRule | null> {
+    const checks = this.#checks;
+    if (await pending) return (checks[index] as CompiledCheck).rule;
+    for (let i = index + 1; i < checks.length; i++) {
+      const { rule, test, reads } = checks[i] as CompiledCheck;
+      for (const name of reads) staticValue(evaluation.facts, name);
+      if (await test(evaluation)) return rule;
     }
     return null;
   }

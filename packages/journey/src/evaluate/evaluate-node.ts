@@ -33,10 +33,14 @@ function instant(options: EvaluateOptions): number {
   return typeof now === 'number' ? now : now.getTime();
 }
 
+/** A value, or a promise of it: rules that read static facts only decide without a promise. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * Evaluates a compiled list of rules (a node's, `exit.rules` or `goal.rules`) and returns the
  * first that holds. Each list is compiled to functions once (json-rules-engine's meaning, no
- * engine run per event) and reused; safe under concurrent calls.
+ * engine run per event) and reused; safe under concurrent calls. Await the answer: it is a
+ * promise only when a dynamic fact (`eventCount`, `inSegment`, `lastEvent`) had to be read.
  *
  * @example
  * const exit = await evaluateRules(compiled.exit.rules, { event });
@@ -46,7 +50,7 @@ export function evaluateRules(
   rules: readonly CompiledRule[],
   facts: JourneyFacts,
   options: EvaluateOptions = {},
-): Promise<CompiledRule | null> {
+): MaybePromise<CompiledRule | null> {
   return evaluatorFor(rules).evaluate(facts, instant(options));
 }
 
@@ -60,14 +64,19 @@ export function evaluateRules(
  * // { nodeId: 'has_ordered', port: 'no', rule: null }
  * const nextNodeId = decision.port ? compiled.nodes[decision.nodeId]?.next[decision.port] : undefined;
  */
-export async function evaluateNode(
+export function evaluateNode(
   compiled: CompiledJourney,
   nodeId: string,
   facts: JourneyFacts,
   options: EvaluateOptions = {},
-): Promise<NodeDecision> {
+): MaybePromise<NodeDecision> {
   const node = compiled.nodes[nodeId];
   if (!node) throw new Error(`compiled journey has no node "${nodeId}"`);
-  const rule = await evaluateRules(node.rules, facts, options);
-  return { nodeId, port: rule ? rule.event.type : node.defaultPort, rule };
+  const decide = (rule: CompiledRule | null): NodeDecision => ({
+    nodeId,
+    port: rule ? rule.event.type : node.defaultPort,
+    rule,
+  });
+  const rule = evaluateRules(node.rules, facts, options);
+  return rule instanceof Promise ? rule.then(decide) : decide(rule);
 }
