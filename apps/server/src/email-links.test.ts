@@ -2,7 +2,7 @@ import { createDefaultChannels } from '@touchline/channels';
 import { freePort } from '@touchline/db';
 import { createDelivery, trackingLinks } from '@touchline/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, publishJourney } from '../test/journeys.js';
+import { eventually, publishEmailJourney } from '../test/journeys.js';
 import { startSmtpServer } from '../test/smtp-server.js';
 import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../test/test-app.js';
 
@@ -39,25 +39,7 @@ beforeAll(async () => {
     </mj-column></mj-section></mj-body></mjml>`,
   });
   expect(template.statusCode, template.body).toBe(201);
-  journeyId = await publishJourney(t, 'Come back', {
-    schemaVersion: 1,
-    nodes: [
-      { id: 'start', type: 'trigger.api', config: {}, position: { x: 0, y: 0 } },
-      {
-        id: 'email',
-        type: 'send.email',
-        config: { templateId: template.json().id },
-        position: { x: 0, y: 100 },
-      },
-      { id: 'done', type: 'exit', config: {}, position: { x: 0, y: 200 } },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', sourcePort: 'out', target: 'email' },
-      { id: 'e2', source: 'email', sourcePort: 'out', target: 'done' },
-      { id: 'e3', source: 'email', sourcePort: 'suppressed', target: 'done' },
-    ],
-    settings: { reentry: 'always' },
-  });
+  journeyId = await publishEmailJourney(t, 'Come back', template.json().id);
   const identified = await t.app.inject({
     method: 'POST',
     url: '/v1/identify',

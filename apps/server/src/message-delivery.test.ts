@@ -3,7 +3,7 @@ import { createDelivery, type Delivery, deliverMessage } from '@touchline/worker
 import { sql } from 'kysely';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishJourney } from '../test/journeys.js';
+import { publishEmailJourney } from '../test/journeys.js';
 import { startSmtpServer } from '../test/smtp-server.js';
 import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../test/test-app.js';
 
@@ -133,24 +133,9 @@ beforeAll(async () => {
     payload: abandonedCart,
   });
   expect(template.statusCode, template.body).toBe(201);
-  await publishJourney(t, 'Abandoned cart', {
-    schemaVersion: 1,
-    nodes: [
-      { id: 'start', type: 'trigger.event', config: { event: 'cart_updated' }, position: { x: 0, y: 0 } },
-      {
-        id: 'email',
-        type: 'send.email',
-        config: { templateId: template.json().id },
-        position: { x: 0, y: 100 },
-      },
-      { id: 'done', type: 'exit', config: {}, position: { x: 0, y: 200 } },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', sourcePort: 'out', target: 'email' },
-      { id: 'e2', source: 'email', sourcePort: 'out', target: 'done' },
-      { id: 'e3', source: 'email', sourcePort: 'suppressed', target: 'done' },
-    ],
-    settings: { reentry: 'always' },
+  await publishEmailJourney(t, 'Abandoned cart', template.json().id, {
+    type: 'trigger.event',
+    config: { event: 'cart_updated' },
   });
 });
 afterAll(async () => {

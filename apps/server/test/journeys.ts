@@ -65,6 +65,32 @@ export async function publishJourney(t: TestApp, name: string, graph: unknown): 
   return id;
 }
 
+/**
+ * The smallest sending journey: a trigger (an API call unless given), one email, and its end
+ * (sent or suppressed); every trigger re-enters. Published; returns its id.
+ */
+export function publishEmailJourney(
+  t: TestApp,
+  name: string,
+  templateId: string,
+  trigger: { type: string; config: Record<string, unknown> } = { type: 'trigger.api', config: {} },
+): Promise<string> {
+  return publishJourney(t, name, {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'start', ...trigger, position: { x: 0, y: 0 } },
+      { id: 'email', type: 'send.email', config: { templateId }, position: { x: 0, y: 100 } },
+      { id: 'done', type: 'exit', config: {}, position: { x: 0, y: 200 } },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', sourcePort: 'out', target: 'email' },
+      { id: 'e2', source: 'email', sourcePort: 'out', target: 'done' },
+      { id: 'e3', source: 'email', sourcePort: 'suppressed', target: 'done' },
+    ],
+    settings: { reentry: 'always' },
+  });
+}
+
 /** Polls until `check` stops throwing (the runtime and worker work asynchronously). */
 export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -4,13 +4,11 @@ import {
   type CompiledJourney,
   type CompiledRule,
   compile,
+  EngineRuleEvaluator,
   evaluateNode,
   type JourneyFacts,
-  registerConditionOperators,
-  resolvePath,
 } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
-import { Engine } from 'json-rules-engine';
 import { root } from '../load.js';
 import { sendThenWait } from './journeys.js';
 
@@ -32,37 +30,14 @@ async function measureAsync(task: () => unknown, batch = 200, minMs = 1500) {
   };
 }
 
-function runtimeFacts(facts: JourneyFacts): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(facts)) if (value !== undefined) out[name] = value;
-  return out;
-}
-
 /**
  * The reference: what evaluating would cost without the cache — a json-rules-engine Engine built
  * for the event with the node's rules, Touchline's operators and path resolver, then run (first
  * match wins, as in the runtime's evaluator).
  */
-async function enginePerEvent(rules: readonly CompiledRule[], facts: JourneyFacts, now: number) {
-  const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
-  registerConditionOperators(engine, () => now);
-  for (const rule of rules)
-    engine.addRule({
-      name: rule.name,
-      priority: rule.priority,
-      conditions: rule.conditions,
-      event: rule.event,
-    });
-  engine.on('success', () => {
-    engine.stop();
-  });
-  const { results } = await engine.run(runtimeFacts(facts));
-  let best: CompiledRule | null = null;
-  for (const result of results) {
-    const rule = rules.find((r) => r.name === result.name);
-    if (rule && (!best || rule.priority > best.priority)) best = rule;
-  }
-  return best;
+function enginePerEvent(rules: readonly CompiledRule[], facts: JourneyFacts, now: number) {
+  // The runtime's former evaluator, built afresh: its first evaluation builds its Engine.
+  return new EngineRuleEvaluator(rules).evaluate(facts, now);
 }
 
 function compiled(graph: unknown): CompiledJourney {

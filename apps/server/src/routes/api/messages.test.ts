@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishJourney } from '../../../test/journeys.js';
+import { publishEmailJourney } from '../../../test/journeys.js';
 import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../../../test/test-app.js';
 
 let t: TestApp;
@@ -16,25 +16,7 @@ beforeAll(async () => {
     payload: { name: 'Welcome', channel: 'email', subject: 'Hi', mjml: '<mjml><mj-body></mj-body></mjml>' },
   });
   expect(template.statusCode).toBe(201);
-  journeyId = await publishJourney(t, 'Welcome by API', {
-    schemaVersion: 1,
-    nodes: [
-      { id: 'start', type: 'trigger.api', config: {}, position: { x: 0, y: 0 } },
-      {
-        id: 'email',
-        type: 'send.email',
-        config: { templateId: template.json().id },
-        position: { x: 0, y: 100 },
-      },
-      { id: 'done', type: 'exit', config: {}, position: { x: 0, y: 200 } },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', sourcePort: 'out', target: 'email' },
-      { id: 'e2', source: 'email', sourcePort: 'out', target: 'done' },
-      { id: 'e3', source: 'email', sourcePort: 'suppressed', target: 'done' },
-    ],
-    settings: { reentry: 'always' },
-  });
+  journeyId = await publishEmailJourney(t, 'Welcome by API', template.json().id);
   for (const userId of ['mia', 'noah']) {
     const identified = await t.app.inject({
       method: 'POST',
