@@ -151,12 +151,14 @@ async function expectExactlyOnce(
           [journeyId],
         )
         .then((r) => r.rows);
-    // Delivery runs after the step that queued it: wait until nothing is left queued.
+    // Delivery runs after the step that queued it: wait until nothing is queued or mid-send.
     const rows = await until(
       server,
       async () => {
         const current = await outbox();
-        return current.some((row) => row.status === 'queued') ? undefined : current;
+        return current.some((row) => row.status === 'queued' || row.status === 'sending')
+          ? undefined
+          : current;
       },
       30_000,
       'every message delivered',
