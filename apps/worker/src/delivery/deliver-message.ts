@@ -8,20 +8,20 @@ import {
   profileForTemplates,
   renderEmail,
   renderTextFields,
+  renderWebhookRequest,
   selectRecommendations,
   TemplateError,
 } from '@touchline/channels';
 import {
-  claimMessage,
   type Db,
   type DeliverableMessage,
   findDeliverableMessage,
   findRecommendationCandidates,
   findTemplateVersion,
   markMessageFailed,
-  markMessageSent,
   releaseMessage,
 } from '@touchline/db';
+import { deliveryBatches } from './batches.js';
 import type { Delivery } from './delivery.js';
 
 export type DeliveryOutcome =
@@ -84,11 +84,19 @@ export async function deliverMessage(
     return { outcome: 'failed', error: error.message };
   }
 
-  const attempt = await claimMessage(db, workspaceId, messageId, prepared.adapter.name, resend);
+  const batches = deliveryBatches(db);
+  const attempt = await batches.claim({
+    workspaceId,
+    messageId,
+    adapter: prepared.adapter.name,
+    reclaim: resend,
+  });
   if (attempt === undefined) return { outcome: 'skipped', status: 'claimed' };
   try {
     const { providerId } = await prepared.adapter.send(prepared.outbound);
-    await markMessageSent(db, workspaceId, messageId, {
+    await batches.markSent({
+      workspaceId,
+      messageId,
       providerId,
       templateVersion: prepared.templateVersion,
       rendered: prepared.rendered,
@@ -111,6 +119,36 @@ export async function deliverMessage(
 async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage): Promise<Prepared> {
   const adapter = delivery.channels.forChannel(message.channel);
   if (!adapter) throw new PermanentDeliveryError(`no adapter delivers ${message.channel} messages`);
+  if (message.channel === 'webhook') {
+    // No template: the request is the node's config (`url`, `method`, `body`), its body rendered.
+    const node = message.content.node;
+    if (!node || typeof node !== 'object') {
+      throw new PermanentDeliveryError('the webhook send has no request');
+    }
+    const request = renderWebhookRequest(
+      node as Record<string, unknown>,
+      {
+        profile: profileForTemplates(message.profile),
+        event: message.content.triggerEvent ?? null,
+        journey: (message.content.journey ?? {}) as Record<string, unknown>,
+      },
+      delivery.templates.engines,
+    );
+    const body = { ...request } as Record<string, unknown>;
+    return {
+      adapter,
+      templateVersion: null,
+      rendered: body,
+      outbound: {
+        workspaceId: message.workspaceId,
+        messageId: message.id,
+        idempotencyKey: message.idempotencyKey,
+        channel: message.channel,
+        to: request.url,
+        body,
+      },
+    };
+  }
   if (!message.templateId || message.templateVersion === null) {
     throw new PermanentDeliveryError('the send names no template, or its template was deleted');
   }

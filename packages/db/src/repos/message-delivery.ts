@@ -109,35 +109,6 @@ export async function findTemplateVersion(
     .executeTakeFirst();
 }
 
-/**
- * Claims a queued message for one delivery attempt: only one attempt can win it. A message
- * claimed before (a worker died while sending it) is claimed again only when `reclaim` says so
- * (an idempotent adapter). Returns the attempt's number, or undefined when it was not claimable.
- */
-export async function claimMessage(
-  db: DbOrTrx,
-  workspaceId: string,
-  messageId: string,
-  adapter: string,
-  reclaim = false,
-): Promise<number | undefined> {
-  const row = await db
-    .updateTable('messages')
-    .set({
-      status: 'sending',
-      adapter,
-      claimed_at: sql`now()`,
-      delivery_attempts: sql`delivery_attempts + 1`,
-      updated_at: sql`now()`,
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', messageId)
-    .where('status', 'in', reclaim ? ['queued', 'sending'] : ['queued'])
-    .returning('delivery_attempts')
-    .executeTakeFirst();
-  return row?.delivery_attempts;
-}
-
 /** Gives a claimed message back to the queue after a failure worth retrying. */
 export async function releaseMessage(
   db: DbOrTrx,
@@ -152,31 +123,6 @@ export async function releaseMessage(
     .where('id', '=', messageId)
     .where('status', '=', 'sending')
     .execute();
-}
-
-/** The adapter accepted the message: `sent`, with the provider's id and what was rendered. */
-export async function markMessageSent(
-  db: DbOrTrx,
-  workspaceId: string,
-  messageId: string,
-  sent: { providerId: string; templateVersion: number | null; rendered: Record<string, unknown> },
-): Promise<boolean> {
-  const result = await db
-    .updateTable('messages')
-    .set({
-      status: 'sent',
-      provider_id: sent.providerId,
-      template_version: sent.templateVersion,
-      content: sql`content || jsonb_build_object('rendered', ${JSON.stringify(sent.rendered)}::jsonb)`,
-      error: null,
-      sent_at: sql`now()`,
-      updated_at: sql`now()`,
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', messageId)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
 }
 
 /** The message will never be delivered: `failed`, with why. Only from the given statuses. */
@@ -195,4 +141,75 @@ export async function markMessageFailed(
     .where('status', 'in', from)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** One claim of a group (see {@link claimMessages}). */
+export interface MessageClaim {
+  workspaceId: string;
+  messageId: string;
+  adapter: string;
+  /** Claim it even if an earlier attempt left it `sending` (an idempotent adapter). */
+  reclaim: boolean;
+}
+
+/**
+ * Claims queued messages for one delivery attempt each, in one statement (deliveries come by
+ * hundreds, and a commit each is what they cost): only one attempt can win a message, and a
+ * message claimed before (a worker died while sending it) is claimed again only with `reclaim`.
+ * Returns each claim's attempt number, or undefined where the message was not claimable; a
+ * message named twice is claimed once, by the first.
+ */
+export async function claimMessages(
+  db: DbOrTrx,
+  claims: readonly MessageClaim[],
+): Promise<Array<number | undefined>> {
+  const rows = await sql<{ id: string; delivery_attempts: number }>`
+    update messages m
+       set status = 'sending', adapter = x.a, claimed_at = now(), delivery_attempts = m.delivery_attempts + 1,
+           updated_at = now()
+      from (select distinct on (id) * from json_to_recordset(${JSON.stringify(
+        claims.map((c) => ({ w: c.workspaceId, id: c.messageId, a: c.adapter, r: c.reclaim })),
+      )}::json) as x(w uuid, id uuid, a text, r boolean)) x
+     where m.workspace_id = x.w and m.id = x.id and (m.status = 'queued' or (x.r and m.status = 'sending'))
+    returning m.id, m.delivery_attempts`.execute(db);
+  const won = new Map(rows.rows.map((r) => [r.id, r.delivery_attempts]));
+  return claims.map((c) => {
+    const attempt = won.get(c.messageId);
+    won.delete(c.messageId);
+    return attempt;
+  });
+}
+
+/** One message an adapter accepted (see {@link markMessagesSent}). */
+export interface SentMessage {
+  workspaceId: string;
+  messageId: string;
+  providerId: string;
+  templateVersion: number | null;
+  rendered: Record<string, unknown>;
+}
+
+/**
+ * The adapters accepted these messages: `sent`, with the provider's id and what was rendered,
+ * in one statement; true where the mark took (the message was still `sending`).
+ */
+export async function markMessagesSent(db: DbOrTrx, sent: readonly SentMessage[]): Promise<boolean[]> {
+  const rows = await sql<{ id: string }>`
+    update messages m
+       set status = 'sent', provider_id = x.p, template_version = x.v,
+           content = m.content || jsonb_build_object('rendered', x.r), error = null, sent_at = now(),
+           updated_at = now()
+      from json_to_recordset(${JSON.stringify(
+        sent.map((s) => ({
+          w: s.workspaceId,
+          id: s.messageId,
+          p: s.providerId,
+          v: s.templateVersion,
+          r: s.rendered,
+        })),
+      )}::json) as x(w uuid, id uuid, p text, v int, r jsonb)
+     where m.workspace_id = x.w and m.id = x.id and m.status = 'sending'
+    returning m.id`.execute(db);
+  const marked = new Set(rows.rows.map((r) => r.id));
+  return sent.map((s) => marked.has(s.messageId));
 }
