@@ -47,6 +47,8 @@ export const configSchema = z.object({
   TOUCHLINE_EMAIL_FROM: optional,
   /** An address that unsubscribes by mail, added to the List-Unsubscribe header. */
   TOUCHLINE_UNSUBSCRIBE_MAILTO: optional.pipe(z.email().optional()),
+  /** `true` lets webhooks call private, loopback and link-local addresses (refused by default). */
+  TOUCHLINE_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   /** `off` runs no worker in this process (scale workers out with `pnpm --filter @touchline/worker start`). */
   TOUCHLINE_WORKER: z.enum(['on', 'off']).default('on'),
   TOUCHLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(64),
@@ -82,6 +84,8 @@ export interface Config {
   smtpUrl: string | undefined;
   emailFrom: string | undefined;
   unsubscribeMailto: string | undefined;
+  /** Webhooks may call private addresses (`TOUCHLINE_WEBHOOK_ALLOW_PRIVATE=true`). */
+  webhookAllowPrivate: boolean;
   worker: boolean;
   workerConcurrency: number;
   editorDir: string;
@@ -116,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: c.TOUCHLINE_SMTP_URL,
     emailFrom: c.TOUCHLINE_EMAIL_FROM,
     unsubscribeMailto: c.TOUCHLINE_UNSUBSCRIBE_MAILTO,
+    webhookAllowPrivate: c.TOUCHLINE_WEBHOOK_ALLOW_PRIVATE === 'true',
     worker: c.TOUCHLINE_WORKER === 'on',
     workerConcurrency: c.TOUCHLINE_WORKER_CONCURRENCY,
     editorDir: c.TOUCHLINE_EDITOR_DIR ? path.resolve(c.TOUCHLINE_EDITOR_DIR) : defaultEditorDir,

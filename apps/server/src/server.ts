@@ -59,7 +59,8 @@ export async function startServer(
         concurrency: config.workerConcurrency,
         runtime,
         delivery: createDelivery({
-          channels: createDefaultChannels(config),
+          // Webhooks are signed with the tracking secret that signs links.
+          channels: createDefaultChannels({ ...config, webhookSigningSecret: trackingSecrets[0] }),
           links: trackingLinks(config.publicUrl, trackingSecrets),
         }),
       });

@@ -49,12 +49,15 @@ const worker = await startWorker({
   pool: database.pool,
   logger,
   runtime,
-  // Email by SMTP when TOUCHLINE_SMTP_URL is set (as the server reads it), else the sandbox.
+  // Email by SMTP when TOUCHLINE_SMTP_URL is set (as the server reads it), else the sandbox;
+  // webhooks by HTTP, signed with the tracking secret.
   delivery: createDelivery({
     channels: createDefaultChannels({
       smtpUrl: process.env.TOUCHLINE_SMTP_URL || undefined,
       emailFrom: process.env.TOUCHLINE_EMAIL_FROM || undefined,
       unsubscribeMailto: process.env.TOUCHLINE_UNSUBSCRIBE_MAILTO || undefined,
+      webhookSigningSecret: trackingSecrets[0],
+      webhookAllowPrivate: process.env.TOUCHLINE_WEBHOOK_ALLOW_PRIVATE === 'true',
     }),
     links: trackingLinks(publicUrl, trackingSecrets),
   }),

@@ -8,6 +8,14 @@ export {
 } from './adapter.js';
 export { createSandboxAdapter } from './adapters/sandbox.js';
 export { createSmtpAdapter, type SmtpAdapterOptions } from './adapters/smtp.js';
+export {
+  classifyAddress,
+  createWebhookAdapter,
+  renderWebhookRequest,
+  type WebhookAdapterOptions,
+  type WebhookMethod,
+  type WebhookRequest,
+} from './adapters/webhook.js';
 export { type ProfileForTemplates, profileForTemplates, renderTextFields } from './context.js';
 export { createDefaultChannels, type EmailDeliveryConfig } from './default-channels.js';
 export {
