@@ -56,10 +56,18 @@ export async function journeyStatsRoutes(app: FastifyInstance, services: Service
       if (version !== null && !(await findJourneyVersion(db, workspaceId, id, version))) {
         throw notFound(`journey ${id} has no version ${version}`);
       }
-      const [steps, enrollments] = await Promise.all([
-        journeyStepCounts(db, workspaceId, id, version),
-        journeyEnrollmentCounts(db, workspaceId, id, version),
-      ]);
+      // One snapshot for both counts: read apart, a wake that commits in between shows enrollments
+      // completed at nodes the step counts have not reached yet.
+      const [steps, enrollments] = await db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute((trx) =>
+          Promise.all([
+            journeyStepCounts(trx, workspaceId, id, version),
+            journeyEnrollmentCounts(trx, workspaceId, id, version),
+          ]),
+        );
       const nodes: Record<string, z.infer<typeof nodeStats>> = {};
       const node = (nodeId: string) => {
         nodes[nodeId] ??= { entered: 0, waiting: 0, ports: {} };
