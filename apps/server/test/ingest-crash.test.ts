@@ -1,23 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createDb, startEmbeddedPostgres } from '@touchline/db';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exitOf, killGroup, startTouchline } from './process.js';
+import { exitOf, killGroup, processFixture, startTouchline } from './process.js';
 
 const writeKey = 'tl_write_crash_test_0123456789';
 const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
 
 describe('ingestion durability', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'touchline-crash-'));
-  chmodSync(dataDir, 0o755);
-  const children: ChildProcess[] = [];
-  afterAll(async () => {
-    for (const child of children) killGroup(child);
-    await Promise.all(children.map(exitOf));
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const { dataDir, children, cleanUp } = processFixture('touchline-crash-');
+  afterAll(cleanUp);
 
   it('kill -9 of Touchline and its PostgreSQL during a load loses no acknowledged batch', async () => {
     const env = { TOUCHLINE_WRITE_KEY: writeKey };

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -69,4 +72,28 @@ export function killGroup(child: ChildProcess): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * A data directory for Touchline processes started by one test file, and what they started:
+ * `cleanUp` (for afterAll) kills every process group still alive and removes the directory.
+ */
+export function processFixture(prefix: string): {
+  dataDir: string;
+  children: ChildProcess[];
+  cleanUp(): Promise<void>;
+} {
+  const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
+  // The embedded PostgreSQL runs as another user when the tests run as root.
+  chmodSync(dataDir, 0o755);
+  const children: ChildProcess[] = [];
+  return {
+    dataDir,
+    children,
+    async cleanUp() {
+      for (const child of children) killGroup(child);
+      await Promise.all(children.map(exitOf));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

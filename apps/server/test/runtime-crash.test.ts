@@ -1,10 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createDb, startEmbeddedPostgres } from '@touchline/db';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exitOf, killGroup, type Started, startTouchline } from './process.js';
+import { exitOf, killGroup, processFixture, type Started, startTouchline } from './process.js';
 
 const writeKey = 'tl_write_runtime_crash_0123456789';
 const adminToken = 'tl_admin_runtime_crash_0123456789';
@@ -173,14 +169,8 @@ async function expectExactlyOnce(
 }
 
 describe('journey runtime durability', () => {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'touchline-runtime-crash-'));
-  chmodSync(dataDir, 0o755);
-  const children: ChildProcess[] = [];
-  afterAll(async () => {
-    for (const child of children) killGroup(child);
-    await Promise.all(children.map(exitOf));
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const { dataDir, children, cleanUp } = processFixture('touchline-runtime-crash-');
+  afterAll(cleanUp);
   const start = async (extra: Record<string, string> = {}) => {
     const server = await startTouchline(dataDir, { ...env, ...extra });
     children.push(server.child);

@@ -15,13 +15,6 @@ export interface SimulatedGuards {
   readonly sent: readonly SimulatedMessage[];
 }
 
-function consentOf(profile: ProfileFact, channel: string): boolean | null {
-  const subscriptions = profile.traits.subscriptions;
-  if (!subscriptions || typeof subscriptions !== 'object') return null;
-  const value = (subscriptions as Record<string, unknown>)[channel];
-  return typeof value === 'boolean' ? value : null;
-}
-
 /** What an action did in a simulation: its port and reason, the would-be send, the profile after. */
 export interface SimulatedAction {
   readonly outcome: ActionOutcome;
@@ -53,13 +46,14 @@ export function simulatedAction(
     const recent = guards.sent
       .filter((m) => m.suppressedReason === null && !m.transactional)
       .map((m) => ({ channel: m.channel, journeyId: 'simulated', at: Date.parse(m.at) }));
-    const decision = evaluateGuards(send, recipientOf(profile, channel), recent, guards.messaging, now);
+    const recipient = recipientOf(profile, channel);
+    const decision = evaluateGuards(send, recipient, recent, guards.messaging, now);
     const message = {
       nodeId: request.nodeId,
       channel,
       templateId,
       at: now.toISOString(),
-      consent: consentOf(profile, channel),
+      consent: recipient.subscribed,
       transactional: send.transactional,
       suppressedReason: decision.send === false ? decision.reason : null,
     };
