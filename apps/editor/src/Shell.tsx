@@ -1,6 +1,11 @@
+import { NavLink, Route, Routes } from 'react-router';
 import type { Session } from './api';
+import { JourneyCanvasPage } from './canvas/JourneyCanvasPage';
+import { JourneysPage } from './journeys/JourneysPage';
+import { TemplateEditorPage } from './templates/TemplateEditorPage';
+import { TemplatesPage } from './templates/TemplatesPage';
 
-/** The signed-in frame; the journeys list and canvas land here. */
+/** The signed-in frame: top bar and the routed page beneath it. */
 export function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   return (
     <div className="shell">
@@ -10,9 +15,10 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
           Touchline
         </div>
         <nav aria-label="Main">
-          <a href="/" aria-current="page">
+          <NavLink to="/" end>
             Journeys
-          </a>
+          </NavLink>
+          <NavLink to="/templates">Templates</NavLink>
         </nav>
         <div className="who">
           <span data-testid="signed-in-as">{session.email ?? 'API token'}</span>
@@ -21,10 +27,21 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
           </button>
         </div>
       </header>
-      <main className="content">
-        <h1>Journeys</h1>
-        <p className="muted">Your journeys will appear here.</p>
-      </main>
+      <Routes>
+        <Route path="/" element={<JourneysPage />} />
+        <Route path="/journeys/:id" element={<JourneyCanvasPage />} />
+        <Route path="/templates" element={<TemplatesPage />} />
+        <Route path="/templates/:id" element={<TemplateEditorPage />} />
+        <Route
+          path="*"
+          element={
+            <main className="content">
+              <h1>Not found</h1>
+              <p className="muted">There is no page here.</p>
+            </main>
+          }
+        />
+      </Routes>
     </div>
   );
 }
