@@ -1,37 +1,12 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, startEmbeddedPostgres } from '@touchline/db';
+import { stop, summarise, tempDataDir, untilHealthy } from '../processes.js';
 import type { BenchRow, BenchSuite } from '../suite.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const RUNS = 5;
-
-async function untilHealthy(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the process exited with ${child.exitCode}`);
-    const ok = await fetch(url).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`${url} was not healthy within ${timeoutMs} ms`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    // Like Ctrl-C in a terminal: the signal goes to the whole process group (pnpm and the server
-    // it started); the server stops its embedded PostgreSQL.
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
-  });
-}
 
 /** Milliseconds from spawning `command` until /health answers 200. */
 async function timeToHealthy(command: string[], dataDir: string): Promise<number> {
@@ -57,19 +32,6 @@ async function timeToHealthy(command: string[], dataDir: string): Promise<number
   } finally {
     await stop(child);
   }
-}
-
-function summarise(samples: number[]): { medianMs: number; p95Ms: number; runs: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (f: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(f * sorted.length) - 1))] ?? Number.NaN;
-  return { medianMs: at(0.5), p95Ms: at(0.95), runs: sorted.length };
-}
-
-function tempDataDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'touchline-bench-'));
-  chmodSync(dir, 0o755);
-  return dir;
 }
 
 /**

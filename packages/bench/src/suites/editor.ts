@@ -1,0 +1,222 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import { freePort } from '@touchline/db';
+import { generateJourney } from '../generate-journey.js';
+import { benchOptions } from '../options.js';
+import { stop, summarise, tempDataDir, untilHealthy } from '../processes.js';
+import type { BenchRow, BenchSuite } from '../suite.js';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const ADMIN_TOKEN = 'tl_admin_bench_token_0123456789';
+const ADMIN_EMAIL = 'bench@example.com';
+const ADMIN_PASSWORD = 'bench password that is long';
+const BIG = 500;
+/** The reference: the same editor, the same server, a three-node journey. */
+const SMALL = 3;
+
+async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = (await response.json()) as T;
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+async function createJourney(base: string, size: number, templateId: string): Promise<string> {
+  const text = JSON.stringify(generateJourney(size)).replace(/"tpl_\d+"/g, JSON.stringify(templateId));
+  const { journey } = await api<{ journey: { id: string } }>(base, 'POST', '/api/journeys', {
+    name: `Bench journey of ${size} nodes`,
+    graph: JSON.parse(text),
+  });
+  return journey.id;
+}
+
+/**
+ * Milliseconds from navigation start until every node is drawn and the page has painted a frame
+ * after it: what a marketer waits for before the canvas answers.
+ */
+async function timeToInteractive(page: Page, journeyId: string, nodes: number): Promise<number> {
+  await page.goto(`/journeys/${journeyId}`, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    (count) => document.querySelectorAll('.react-flow__node').length >= count,
+    nodes,
+    { polling: 'raf', timeout: 60_000 },
+  );
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now()))),
+      ),
+  );
+}
+
+/**
+ * Frame intervals while a node is dragged across the canvas in small steps, recorded in the page
+ * by a requestAnimationFrame loop (a frame that took longer than 16.7 ms shows as a long interval).
+ */
+async function dragFrames(page: Page, nodeSelector: string): Promise<number[]> {
+  const node = page.locator(nodeSelector).first();
+  const box = await node.boundingBox();
+  if (!box) throw new Error(`${nodeSelector} is not on screen`);
+  const x = box.x + box.width / 2;
+  const y = box.y + Math.min(12, box.height / 2);
+  await page.evaluate(() => {
+    const state = window as unknown as { __frames: number[]; __recording: boolean };
+    state.__frames = [];
+    state.__recording = true;
+    let last = performance.now();
+    const tick = (now: number) => {
+      state.__frames.push(now - last);
+      last = now;
+      if (state.__recording) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame((now) => {
+      last = now;
+      requestAnimationFrame(tick);
+    });
+  });
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let step = 1; step <= 60; step += 1) {
+    await page.mouse.move(x + step * 4, y + step * 2);
+  }
+  await page.mouse.up();
+  return page.evaluate(() => {
+    const state = window as unknown as { __frames: number[]; __recording: boolean };
+    state.__recording = false;
+    return state.__frames.slice(1);
+  });
+}
+
+function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN
+  );
+}
+
+async function openBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * The editor in Debian's Chromium: time to open a 500-node journey until it is interactive
+ * (goal ≤ 1.5 s) and frame intervals while dragging a node in it (goal p95 ≤ 16 ms), beside the
+ * same editor with a three-node journey in the same run.
+ */
+export const suite: BenchSuite = {
+  name: 'editor',
+  async run() {
+    const { quick } = benchOptions();
+    const runs = quick ? 3 : 7;
+    execFileSync(
+      'pnpm',
+      ['turbo', 'run', 'build', '--filter=@touchline/server...', '--output-logs=errors-only'],
+      { cwd: root, stdio: 'ignore', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } },
+    );
+    const dataDir = tempDataDir();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const server = spawn('node', ['apps/server/dist/main.js'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TOUCHLINE_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+        TOUCHLINE_ADMIN_TOKEN: ADMIN_TOKEN,
+        TOUCHLINE_ADMIN_EMAIL: ADMIN_EMAIL,
+        TOUCHLINE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      },
+      stdio: 'ignore',
+      detached: true,
+    });
+    let browser: Browser | undefined;
+    try {
+      await untilHealthy(`${base}/health`, server, 120_000);
+      const { template } = await api<{ template: { id: string } }>(base, 'POST', '/api/templates', {
+        name: 'Bench email',
+        channel: 'email',
+        subject: 'Hello {{ profile.first_name }}',
+        mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section></mj-body></mjml>',
+      });
+      const big = await createJourney(base, BIG, template.id);
+      const small = await createJourney(base, SMALL, template.id);
+
+      browser = await openBrowser();
+      const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
+      const signIn = await context.request.post('/api/session', {
+        data: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+      });
+      if (!signIn.ok()) throw new Error(`sign-in failed: ${signIn.status()}`);
+
+      const open = { big: [] as number[], small: [] as number[] };
+      const frames = { big: [] as number[], small: [] as number[] };
+      // One page load first, unmeasured, so both cases find the editor's assets in the cache.
+      const warm = await context.newPage();
+      await timeToInteractive(warm, small, SMALL);
+      await warm.close();
+      for (let run = 0; run < runs; run += 1) {
+        for (const [key, id, size] of [
+          ['small', small, SMALL],
+          ['big', big, BIG],
+        ] as const) {
+          const page = await context.newPage();
+          open[key].push(await timeToInteractive(page, id, size));
+          // The middle of the journey: a node with edges in and out.
+          frames[key].push(
+            ...(await dragFrames(page, `.react-flow__node[data-id="n${Math.floor(size / 2)}"]`)),
+          );
+          await page.close();
+        }
+      }
+      const openBig = summarise(open.big);
+      const openSmall = summarise(open.small);
+      const frame = (values: number[]) => ({
+        medianMs: percentile(values, 0.5),
+        p95Ms: percentile(values, 0.95),
+        runs: values.length,
+      });
+      const dragBig = frame(frames.big);
+      const dragSmall = frame(frames.small);
+      const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}× the reference`;
+      return [
+        { suite: 'editor', case: `reference: open a ${SMALL}-node journey`, ...openSmall, note: '' },
+        {
+          suite: 'editor',
+          case: `open a ${BIG}-node journey to interactive`,
+          ...openBig,
+          note: `${ratio(openBig.medianMs, openSmall.medianMs)}; goal ≤ 1,500 ms`,
+        },
+        { suite: 'editor', case: `reference: frame while dragging, ${SMALL} nodes`, ...dragSmall, note: '' },
+        {
+          suite: 'editor',
+          case: `frame while dragging a node, ${BIG} nodes`,
+          ...dragBig,
+          note: `${ratio(dragBig.p95Ms, dragSmall.p95Ms)} at p95; goal p95 ≤ 16 ms`,
+        },
+      ] satisfies BenchRow[];
+    } finally {
+      await browser?.close();
+      await stop(server);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+};
