@@ -107,6 +107,7 @@ export {
   type NodeType,
   type NodeTypeSpec,
 } from './sdk/node-type.js';
+export { describeNodeViews, type NodeView } from './sdk/node-views.js';
 export {
   createRegistry,
   type JsonSchema,

@@ -11,6 +11,11 @@ export const journeyErrorSchema = z.object({
   message: z.string(),
 });
 
+/** Per node id, what only the node type's code can tell the editor: its summary line and out-ports. */
+export const nodeViewsSchema = z
+  .record(z.string(), z.object({ summary: z.string(), ports: z.array(z.string()) }))
+  .describe('by node id, for each node whose config parses: its one-line summary and its out-ports');
+
 export const summaryBody = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -23,6 +28,7 @@ export const journeyBody = summaryBody.extend({
   graph: z.unknown(),
   createdAt: z.string(),
   validation: z.object({ ok: z.boolean(), errors: z.array(journeyErrorSchema) }).optional(),
+  nodes: nodeViewsSchema.optional(),
 });
 
 export const versionBody = z.object({

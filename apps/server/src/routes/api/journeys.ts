@@ -17,7 +17,7 @@ import {
   setJourneyStatus,
   updateJourneyDraft,
 } from '@touchline/db';
-import { type CompileResult, compile, type NodeTypeRegistry } from '@touchline/journey';
+import { type CompileResult, compile, describeNodeViews, type NodeTypeRegistry } from '@touchline/journey';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -29,6 +29,7 @@ import {
   journeyBody,
   journeyErrorSchema,
   listQuery,
+  nodeViewsSchema,
   summaryBody,
   versionBody,
 } from './journey-schemas.js';
@@ -111,20 +112,17 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
         summary: 'Validate and compile a journey graph without saving it',
         body: z.object({ graph: z.unknown() }),
         response: {
-          200: z.object({ compiled: z.record(z.string(), z.unknown()) }),
-          422: z.object({ errors: z.array(journeyErrorSchema) }),
+          200: z.object({ compiled: z.record(z.string(), z.unknown()), nodes: nodeViewsSchema }),
+          422: z.object({ errors: z.array(journeyErrorSchema), nodes: nodeViewsSchema }),
         },
       },
     },
     async (request, reply) => {
-      const result = await compileFor(
-        db,
-        registry,
-        requirePrincipal(request).workspaceId,
-        request.body.graph,
-      );
-      if (!result.ok) return reply.status(422).send({ errors: [...result.errors] });
-      return { compiled: result.compiled as unknown as Record<string, unknown> };
+      const { graph } = request.body;
+      const result = await compileFor(db, registry, requirePrincipal(request).workspaceId, graph);
+      const nodes = describeNodeViews(graph, registry);
+      if (!result.ok) return reply.status(422).send({ errors: [...result.errors], nodes });
+      return { compiled: result.compiled as unknown as Record<string, unknown>, nodes };
     },
   );
 
@@ -191,7 +189,10 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
     async (request) => {
       const workspaceId = requirePrincipal(request).workspaceId;
       const journey = await requireJourney(db, workspaceId, request.params.id);
-      return toBody(journey, await compileFor(db, registry, workspaceId, journey.draft));
+      return {
+        ...toBody(journey, await compileFor(db, registry, workspaceId, journey.draft)),
+        nodes: describeNodeViews(journey.draft, registry),
+      };
     },
   );
 
