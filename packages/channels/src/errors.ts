@@ -21,6 +21,12 @@ export class TemplateError extends Error {
 /** A delivery that may succeed later (a timeout, a 4xx SMTP reply, a provider's 429 or 5xx). */
 export class RetryableDeliveryError extends Error {
   override readonly name = 'RetryableDeliveryError';
+  /** How long the provider asked us to wait (its `Retry-After`), when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options?: ErrorOptions & { retryAfterMs?: number | undefined }) {
+    super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
+  }
 }
 
 /** A delivery that will never succeed as it is (a rejected address, a 5xx SMTP reply to the recipient). */

@@ -6,7 +6,17 @@ export {
   type DeliveryResult,
   type OutboundMessage,
 } from './adapter.js';
+export {
+  createHttpProviderAdapter,
+  type HttpProviderAuth,
+  type HttpProviderOptions,
+  mapResponse,
+} from './adapters/http-provider.js';
+export { type BodyTemplate, compileBodyTemplate, parseRetryAfter } from './adapters/http-provider-mapping.js';
+export { createInAppAdapter } from './adapters/inapp.js';
+export { createPushAdapter, defaultPushBody } from './adapters/push.js';
 export { createSandboxAdapter } from './adapters/sandbox.js';
+export { createSmsAdapter, defaultSmsBody } from './adapters/sms.js';
 export { createSmtpAdapter, type SmtpAdapterOptions } from './adapters/smtp.js';
 export {
   classifyAddress,
@@ -16,6 +26,7 @@ export {
   type WebhookMethod,
   type WebhookRequest,
 } from './adapters/webhook.js';
+export { createWhatsappAdapter, defaultWhatsappBody } from './adapters/whatsapp.js';
 export { type ProfileForTemplates, profileForTemplates, renderTextFields } from './context.js';
 export { createDefaultChannels, type EmailDeliveryConfig } from './default-channels.js';
 export {
