@@ -12,6 +12,7 @@ export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDataba
 export * from './repos/api-keys.js';
 export * from './repos/enrollments.js';
 export * from './repos/instance-secrets.js';
+export * from './repos/journey-list.js';
 export * from './repos/journeys.js';
 export * from './repos/members.js';
 export * from './repos/message-delivery.js';
@@ -22,6 +23,7 @@ export * from './repos/profiles.js';
 export * from './repos/recommendations.js';
 export * from './repos/segments.js';
 export * from './repos/sessions.js';
+export * from './repos/suppressions.js';
 export * from './repos/templates.js';
 export * from './repos/workspaces.js';
 export type * from './schema.js';

@@ -88,12 +88,15 @@ export async function setJourneyStatus(
   id: string,
   status: JourneyStatus,
   liveVersion?: number,
+  /** Who made the change (publishing is an edit); left as it was when undefined. */
+  memberId?: string | null,
 ): Promise<Journey | undefined> {
   return db
     .updateTable('journeys')
     .set({
       status,
       ...(liveVersion !== undefined ? { live_version: liveVersion } : {}),
+      ...(memberId !== undefined ? { updated_by: memberId } : {}),
       updated_at: sql`now()`,
     })
     .where('workspace_id', '=', workspaceId)

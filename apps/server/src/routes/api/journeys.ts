@@ -9,7 +9,7 @@ import {
   insertJourneyVersion,
   type Journey,
   latestJourneyVersion,
-  listJourneys,
+  listJourneySummaries,
   listJourneyVersions,
   moveRunningEnrollments,
   referenceIds,
@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { AppError, notFound } from '../../errors.js';
 import { requirePrincipal } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
+import { copyName, duplicateBody, journeyListItem, toListItem } from './journey-list-schemas.js';
 import {
   emptyJourneyGraph,
   journeyBody,
@@ -131,20 +132,51 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
     {
       schema: {
         tags,
-        summary: 'List journeys',
+        summary: 'List journeys, most recently edited first',
+        description:
+          '`q` finds names containing it (any case); archived journeys are listed only with `status=archived`. ' +
+          'Each has its enrollments of the last seven days and the member who last saved or published it.',
         querystring: listQuery,
-        response: { 200: z.object({ journeys: z.array(summaryBody) }) },
+        response: { 200: z.object({ journeys: z.array(journeyListItem) }) },
       },
     },
     async (request) => {
       const { status, q, limit, offset } = request.query;
-      const journeys = await listJourneys(db, requirePrincipal(request).workspaceId, {
+      const journeys = await listJourneySummaries(db, requirePrincipal(request).workspaceId, {
         ...(status ? { status } : {}),
         ...(q ? { search: q } : {}),
         limit,
         offset,
       });
-      return { journeys: journeys.map(toSummary) };
+      return { journeys: journeys.map(toListItem) };
+    },
+  );
+
+  r.post(
+    '/journeys/:id/duplicate',
+    {
+      schema: {
+        tags,
+        summary: 'Copy a journey’s draft into a new draft journey',
+        description:
+          'The copy is a draft named “<name> (copy)” unless a name is sent; versions stay with the original.',
+        params: idParams,
+        body: duplicateBody,
+        response: { 201: journeyBody },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const original = await requireJourney(db, principal.workspaceId, request.params.id);
+      const copy = await insertJourney(db, {
+        workspaceId: principal.workspaceId,
+        name: request.body?.name ?? copyName(original.name),
+        draft: original.draft,
+        memberId: memberOf(principal),
+      });
+      return reply
+        .status(201)
+        .send(toBody(copy, await compileFor(db, registry, principal.workspaceId, copy.draft)));
     },
   );
 
@@ -308,7 +340,14 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
                 ),
               )
             : 0;
-        const live = await setJourneyStatus(trx, principal.workspaceId, journey.id, 'live', version);
+        const live = await setJourneyStatus(
+          trx,
+          principal.workspaceId,
+          journey.id,
+          'live',
+          version,
+          memberOf(principal),
+        );
         // Publishing a paused journey makes it live: timers that fired while paused run now.
         if (journey.status === 'paused') await releaseHeldEnrollments(trx, principal.workspaceId, journey.id);
         return { ok: true as const, journey: live ?? journey, version, moved };
