@@ -64,5 +64,6 @@ export {
   type RecommendedProduct,
   selectRecommendations,
 } from './products.js';
+export * from './settings/index.js';
 export { CompiledTemplateCache, type TemplateVersionKey } from './template-cache.js';
 export * from './tracking/index.js';
