@@ -18,6 +18,7 @@ import { productRoutes } from './routes/api/products.js';
 import { profileRoutes } from './routes/api/profiles.js';
 import { segmentRoutes } from './routes/api/segments.js';
 import { sessionRoutes } from './routes/api/session.js';
+import { suppressionRoutes } from './routes/api/suppressions.js';
 import { templateRoutes } from './routes/api/templates.js';
 import { workspaceRoutes } from './routes/api/workspace.js';
 import { healthRoutes } from './routes/health.js';
@@ -75,6 +76,7 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
       await segmentRoutes(api, services);
       await profileRoutes(api, services);
       await messageRoutes(api, services);
+      await suppressionRoutes(api, services);
       await productRoutes(api, services);
       await importRoutes(api, services);
       await ingestRoutes(api, services);

@@ -22,6 +22,12 @@ export const messagingSettingsSchema = z.strictObject({
     }),
   ).optional(),
   minInterval: positiveDurationSchema.optional(),
+  /** Deliveries per second per channel across the workspace: paced (rescheduled), never dropped. */
+  rateLimits: perChannel(
+    z.strictObject({ perSecond: z.number().positive({ error: 'must be more than 0' }).max(10_000) }),
+  ).optional(),
+  /** Marketing sends per channel and UTC day across the workspace; a send over it is suppressed. */
+  budget: perChannel(z.strictObject({ perDay: z.int().min(0, { error: 'must be 0 or more' }) })).optional(),
 });
 
 export type MessagingSettings = z.infer<typeof messagingSettingsSchema>;
@@ -31,6 +37,7 @@ export function messagingPolicyOf(settings: unknown): {
   consent: Record<string, 'opt_in' | 'opt_out'>;
   caps: Record<string, { perDay?: number; perWeek?: number }>;
   minIntervalMs: number | null;
+  budget: Record<string, { perDay: number }>;
 } {
   const parsed = messagingSettingsSchema.safeParse(settings ?? {});
   const value = parsed.success ? parsed.data : {};
@@ -38,5 +45,6 @@ export function messagingPolicyOf(settings: unknown): {
     consent: { ...value.consent },
     caps: { ...value.caps },
     minIntervalMs: value.minInterval ? parseDuration(value.minInterval) : null,
+    budget: { ...value.budget },
   };
 }

@@ -34,6 +34,8 @@ export interface ProfileSource {
   readonly rfm_recency?: number | null;
   readonly rfm_frequency?: number | null;
   readonly rfm_monetary?: number | null;
+  /** The channels whose address of this profile is on the suppression list (0009). */
+  readonly suppressed_channels?: readonly string[] | null;
 }
 
 /** The `profile` fact: `traits.*` as sent, `computed.*` as Touchline keeps them. */
@@ -43,6 +45,8 @@ export interface ProfileFact {
   readonly phone: string | null;
   /** Devices that can receive push, newest first. */
   readonly pushTokens: readonly string[];
+  /** Channels whose address is on the workspace's suppression list (a bounce, a complaint). */
+  readonly suppressedChannels?: readonly string[];
   readonly timezone: string | null;
   readonly locale: string | null;
   readonly traits: Readonly<Record<string, unknown>>;
@@ -68,6 +72,7 @@ export function profileFact(source: ProfileSource): ProfileFact {
     email: source.email ?? null,
     phone: source.phone ?? null,
     pushTokens: source.push_tokens ?? [],
+    ...(source.suppressed_channels?.length ? { suppressedChannels: source.suppressed_channels } : {}),
     timezone: source.timezone ?? null,
     locale: source.locale ?? null,
     traits: source.traits,

@@ -17,7 +17,8 @@ export type SuppressedReason =
   | 'channel_cap_week'
   | 'journey_cap'
   | 'min_interval'
-  | 'quiet_hours';
+  | 'quiet_hours'
+  | 'budget_exceeded';
 
 export interface WorkspaceMessaging {
   /** Per channel: `opt_in` needs a recorded yes for marketing; `opt_out` sends unless a no. */
@@ -26,6 +27,8 @@ export interface WorkspaceMessaging {
   readonly caps: Readonly<Record<string, { readonly perDay?: number; readonly perWeek?: number }>>;
   /** Least time between two marketing messages of one channel to one profile. */
   readonly minIntervalMs: number | null;
+  /** Marketing sends per channel and UTC day across the workspace (the send guard counts them). */
+  readonly budget?: Readonly<Record<string, { readonly perDay: number }>>;
 }
 
 export const defaultMessaging: WorkspaceMessaging = { consent: {}, caps: {}, minIntervalMs: null };

@@ -28,8 +28,8 @@ export function recipientOf(fact: ProfileFact, channel: string): Recipient {
   return {
     reachable,
     subscribed: typeof said === 'boolean' ? said : null,
-    // The suppression list (bounces, complaints) comes with delivery status webhooks.
-    suppressedAddress: false,
+    // Read with the profile (one key probe per address in the batched profile load).
+    suppressedAddress: fact.suppressedChannels?.includes(channel) ?? false,
     timezone: fact.timezone,
   };
 }
@@ -78,5 +78,39 @@ export async function guardSend(
   const recent = needsHistory
     ? await recentMessages(client, send.workspaceId, send.profileId, effects, now)
     : [];
-  return evaluateGuards(send, recipientOf(fact, send.channel), recent, policy, now);
+  const decision = evaluateGuards(send, recipientOf(fact, send.channel), recent, policy, now);
+  const budget = policy.budget?.[send.channel];
+  if (decision.send === false || send.transactional || budget === undefined) return decision;
+  // Last, so that only a send every other guard let through spends the budget.
+  return (await spendBudget(client, send.workspaceId, send.channel, budget.perDay, now))
+    ? decision
+    : {
+        send: false,
+        reason: 'budget_exceeded',
+        detail: `the workspace's ${send.channel} budget of ${budget.perDay} a day (UTC) is spent`,
+      };
+}
+
+/**
+ * Takes one send from the workspace's daily budget for a channel: true when one was left. The
+ * counter row stays locked until the runtime's transaction ends, so concurrent transactions
+ * cannot both take the last send, and a rollback gives it back.
+ */
+async function spendBudget(
+  client: pg.PoolClient,
+  workspaceId: string,
+  channel: string,
+  perDay: number,
+  now: Date,
+): Promise<boolean> {
+  if (perDay <= 0) return false;
+  const result = await client.query({
+    name: 'tl_rt_spend_budget',
+    text: `insert into channel_budget_usage as u (workspace_id, channel, day, used)
+           values ($1, $2, ($3::timestamptz at time zone 'UTC')::date, 1)
+           on conflict (workspace_id, channel, day) do update set used = u.used + 1 where u.used < $4
+           returning used`,
+    values: [workspaceId, channel, now, perDay],
+  });
+  return (result.rowCount ?? 0) > 0;
 }

@@ -118,7 +118,14 @@ export async function loadProfiles(
   const result = await client.query<ProfileSource & { id: string }>({
     name: 'tl_rt_profiles',
     text: `select id, user_id, traits, computed, email, phone, push_tokens, timezone, locale, orders_count, lifetime_value,
-                  last_order_at, first_seen_at, last_seen_at, rfm_recency, rfm_frequency, rfm_monetary
+                  last_order_at, first_seen_at, last_seen_at, rfm_recency, rfm_frequency, rfm_monetary,
+                  -- The send guards' suppression list: one primary-key probe per address the profile has.
+                  array(select s.channel from suppressions s
+                         where s.workspace_id = profiles.workspace_id
+                           and (s.channel, s.address) in (('email', touchline_address('email', profiles.email)),
+                                                          ('sms', touchline_address('sms', profiles.phone)),
+                                                          ('whatsapp', touchline_address('whatsapp', profiles.phone)))
+                  ) as suppressed_channels
              from profiles where workspace_id = $1 and id = any($2::uuid[])`,
     values: [workspaceId, profileIds],
   });
