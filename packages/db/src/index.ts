@@ -10,7 +10,10 @@ export { type GroupCommitOptions, GroupCommitter, SubmissionFailed } from './gro
 export { defaultMigrationsDir, type Migration, migrate, readMigrations } from './migrate.js';
 export { ensureDatabase, type OpenDatabase, type OpenDatabaseOptions, openDatabase } from './open.js';
 export * from './repos/api-keys.js';
+export * from './repos/channel-settings.js';
+export * from './repos/delivery-status.js';
 export * from './repos/enrollments.js';
+export * from './repos/inapp-messages.js';
 export * from './repos/instance-secrets.js';
 export * from './repos/journey-list.js';
 export * from './repos/journeys.js';

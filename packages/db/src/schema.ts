@@ -309,6 +309,18 @@ export interface InstanceSecretsTable {
   created_at: Timestamp;
 }
 
+/** A workspace's delivery settings for one channel (0008); `secrets` is an encrypted envelope. */
+export interface ChannelSettingsTable {
+  workspace_id: string;
+  channel: Channel;
+  adapter: string;
+  config: RequiredJson<Record<string, unknown>>;
+  secrets: string | null;
+  key_id: string | null;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
 /** Every table Touchline owns, as Kysely sees it. */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -334,6 +346,7 @@ export interface Database {
   ingest_rejections: IngestRejectionsTable;
   touchline_migrations: MigrationsTable;
   instance_secrets: InstanceSecretsTable;
+  channel_settings: ChannelSettingsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;

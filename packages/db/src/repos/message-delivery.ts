@@ -18,6 +18,8 @@ export interface DeliverableMessage {
     user_id: string | null;
     email: string | null;
     phone: string | null;
+    /** Device tokens for push, the most recent first. */
+    push_tokens: string[];
     timezone: string | null;
     locale: string | null;
     traits: Record<string, unknown>;
@@ -53,6 +55,7 @@ export async function findDeliverableMessage(
       'p.user_id',
       'p.email',
       'p.phone',
+      'p.push_tokens',
       'p.timezone',
       'p.locale',
       'p.traits',
@@ -79,6 +82,7 @@ export async function findDeliverableMessage(
       user_id: row.user_id,
       email: row.email,
       phone: row.phone,
+      push_tokens: Array.isArray(row.push_tokens) ? row.push_tokens : [],
       timezone: row.timezone,
       locale: row.locale,
       traits: row.traits,
