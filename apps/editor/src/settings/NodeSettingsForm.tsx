@@ -1,4 +1,11 @@
+import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import type { NodeTypeDescription } from '@touchline/journey';
+import { useContext, useMemo, useState } from 'react';
+import { httpLookups, type SettingsLookups } from './data/lookups';
+import { SchemaField } from './fields/SchemaField';
+import { FormContext, type FormContextValue } from './form-context';
+import { type Schema, withDefaults } from './schema/json-schema';
+import './settings.css';
 
 /** A field-level problem to show beside its input; `path` is a dotted config path ("branches.0.port"). */
 export interface FieldError {
@@ -11,24 +18,61 @@ export interface NodeSettingsFormProps {
   value: unknown;
   onChange: (next: unknown) => void;
   errors?: readonly FieldError[];
+  /** Where pickers get events, templates and segments; the admin API by default. */
+  lookups?: SettingsLookups;
 }
 
+const noErrors: readonly FieldError[] = [];
+
 /**
- * The settings form of one node, generated from its type's JSON Schema. Placeholder: a JSON
- * textarea until the generated form lands.
+ * The settings form of one node, generated from its type's JSON Schema: every field labelled by
+ * its title or property name, widgets where the schema (or the name) asks for one, and a JSON
+ * box for shapes it cannot draw. Controlled: every edit calls `onChange` with the whole config.
+ *
+ * @example
+ * <NodeSettingsForm nodeType={waitEvent} value={node.config} onChange={setConfig} errors={errors} />
  */
-export function NodeSettingsForm({ value, onChange }: NodeSettingsFormProps) {
+export function NodeSettingsForm(props: NodeSettingsFormProps) {
+  // The editor provides a query cache; a form rendered on its own (a test, a preview) gets one.
+  const client = useContext(QueryClientContext);
+  const [fallback] = useState(() => (client ? null : new QueryClient()));
+  if (fallback) {
+    return (
+      <QueryClientProvider client={fallback}>
+        <SettingsForm {...props} />
+      </QueryClientProvider>
+    );
+  }
+  return <SettingsForm {...props} />;
+}
+
+function SettingsForm({
+  nodeType,
+  value,
+  onChange,
+  errors = noErrors,
+  lookups = httpLookups,
+}: NodeSettingsFormProps) {
+  const root = nodeType.configSchema as Schema;
+  const config = useMemo(
+    () => withDefaults(value === undefined || value === null ? nodeType.defaults : value, root),
+    [value, nodeType.defaults, root],
+  );
+  const context = useMemo<FormContextValue>(
+    () => ({ nodeType, root, config, errors, lookups }),
+    [nodeType, root, config, errors, lookups],
+  );
   return (
-    <textarea
-      aria-label="Config (JSON)"
-      defaultValue={JSON.stringify(value, null, 2)}
-      onBlur={(event) => {
-        try {
-          onChange(JSON.parse(event.target.value));
-        } catch {
-          // left as typed until it parses
-        }
-      }}
-    />
+    <FormContext.Provider value={context}>
+      <form
+        className="tl-settings"
+        aria-label={`${nodeType.label} settings`}
+        noValidate
+        onSubmit={(event) => event.preventDefault()}
+      >
+        {nodeType.description ? <p className="tl-settings__intro">{nodeType.description}</p> : null}
+        <SchemaField schema={root} path={[]} value={config} required onChange={onChange} />
+      </form>
+    </FormContext.Provider>
   );
 }

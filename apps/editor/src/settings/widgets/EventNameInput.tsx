@@ -1,0 +1,79 @@
+import { useId } from 'react';
+import { useEventNames } from '../data/lookups';
+import type { WidgetProps } from '../fields/SchemaField';
+import { useFormContext } from '../form-context';
+
+/** An event name, typed or picked from the names the workspace has recently tracked. */
+export function EventNameInput({ input, value, onChange, required }: WidgetProps) {
+  const { lookups } = useFormContext();
+  const names = useEventNames(lookups);
+  const listId = useId();
+  const text = typeof value === 'string' ? value : '';
+  const known = names.data?.find((event) => event.name === text);
+  return (
+    <>
+      <input
+        id={input.id}
+        className="tl-input"
+        list={listId}
+        autoComplete="off"
+        placeholder="e.g. order_completed"
+        aria-describedby={input.describedBy}
+        aria-invalid={input.invalid || undefined}
+        value={text}
+        onChange={(event) =>
+          onChange(event.target.value === '' && !required ? undefined : event.target.value)
+        }
+      />
+      <datalist id={listId}>
+        {(names.data ?? []).map((event) => (
+          <option key={event.name} value={event.name}>
+            {`${event.count} recent`}
+          </option>
+        ))}
+      </datalist>
+      {text !== '' && names.data && !known ? (
+        <p className="tl-field__note">Not seen recently; check the spelling.</p>
+      ) : null}
+    </>
+  );
+}
+
+/** The property keys recently seen on events named `eventName`. */
+export function usePropertyKeys(eventName: unknown): readonly string[] {
+  const { lookups } = useFormContext();
+  const names = useEventNames(lookups);
+  if (typeof eventName !== 'string') return [];
+  return names.data?.find((event) => event.name === eventName)?.properties ?? [];
+}
+
+/** A property of the node's event (`cart_id`), with the keys seen on it as suggestions. */
+export function PropertyPathInput({ input, value, onChange, required }: WidgetProps) {
+  const { config } = useFormContext();
+  const eventName =
+    config !== null && typeof config === 'object' ? (config as Record<string, unknown>).event : undefined;
+  const keys = usePropertyKeys(eventName);
+  const listId = useId();
+  return (
+    <>
+      <input
+        id={input.id}
+        className="tl-input"
+        list={listId}
+        autoComplete="off"
+        placeholder={keys[0] ?? 'e.g. cart_id'}
+        aria-describedby={input.describedBy}
+        aria-invalid={input.invalid || undefined}
+        value={typeof value === 'string' ? value : ''}
+        onChange={(event) =>
+          onChange(event.target.value === '' && !required ? undefined : event.target.value)
+        }
+      />
+      <datalist id={listId}>
+        {keys.map((key) => (
+          <option key={key} value={key} />
+        ))}
+      </datalist>
+    </>
+  );
+}
