@@ -23,6 +23,7 @@ import { templateRoutes } from './routes/api/templates.js';
 import { workspaceRoutes } from './routes/api/workspace.js';
 import { healthRoutes } from './routes/health.js';
 import { trackingLinkRoutes } from './routes/tracking-links.js';
+import { deliveryStatusRoutes, deliveryStatusSecretRoutes } from './routes/v1/delivery-status.js';
 import { trackingRoutes } from './routes/v1/tracking.js';
 import type { Services } from './services.js';
 
@@ -77,6 +78,7 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
       await profileRoutes(api, services);
       await messageRoutes(api, services);
       await suppressionRoutes(api, services);
+      await deliveryStatusSecretRoutes(api, services);
       await productRoutes(api, services);
       await importRoutes(api, services);
       await ingestRoutes(api, services);
@@ -89,6 +91,8 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
     async (v1) => {
       v1.addHook('onRequest', writeKeyHook(services.keys));
       await trackingRoutes(v1, services);
+      // Its own scope: it reads the raw body to verify the signature.
+      await v1.register(async (status) => deliveryStatusRoutes(status, services));
     },
     { prefix: '/v1' },
   );

@@ -26,7 +26,7 @@ export const consentChannels = ['email', 'sms', 'push', 'whatsapp'] as const;
 const engaged = new Set(['opened', 'clicked']);
 
 /** What every engagement event says about its message. */
-function messageProperties(m: TrackedMessage) {
+export function messageProperties(m: TrackedMessage) {
   return {
     message_id: m.id,
     channel: m.channel,
