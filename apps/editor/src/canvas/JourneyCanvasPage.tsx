@@ -1,8 +1,37 @@
-/** One journey on the canvas (placeholder until the canvas lands). */
+import { useQuery } from '@tanstack/react-query';
+import { useParams } from 'react-router';
+import { canvasApi } from './canvas-api';
+import { JourneyEditor } from './JourneyEditor';
+import './canvas.css';
+
+/** One journey on the canvas, at /journeys/:id. */
 export function JourneyCanvasPage() {
-  return (
-    <main className="content">
-      <h1>Journey</h1>
-    </main>
-  );
+  const { id = '' } = useParams();
+  const journey = useQuery({
+    queryKey: ['journey', id],
+    queryFn: () => canvasApi.journey(id),
+    // The canvas store owns the draft once open: never refetched while open, never reused after.
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+  });
+  const nodeTypes = useQuery({ queryKey: ['node-types'], queryFn: canvasApi.nodeTypes, staleTime: 300_000 });
+
+  if (journey.isError || nodeTypes.isError) {
+    return (
+      <main className="content">
+        <h1>Journey</h1>
+        <p className="error" role="alert">
+          {(journey.error ?? nodeTypes.error)?.message}
+        </p>
+      </main>
+    );
+  }
+  if (!journey.data || !nodeTypes.data) {
+    return (
+      <main className="content" aria-busy="true">
+        <p className="muted">Opening the journey…</p>
+      </main>
+    );
+  }
+  return <JourneyEditor key={id} journey={journey.data} nodeTypes={nodeTypes.data} />;
 }

@@ -1,0 +1,137 @@
+import {
+  Background,
+  type Connection,
+  Controls,
+  type FinalConnectionState,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { type DragEvent, type RefObject, useCallback, useContext } from 'react';
+import { NodeTypesContext, useCanvas, useCanvasStore } from './canvas-context';
+import type { CanvasNode } from './graph-model';
+import { nodeTypes } from './JourneyNodeCard';
+import { hasTarget } from './ports';
+import './canvas.css';
+
+/** The MIME type a palette item carries while dragged onto the canvas. */
+export const NODE_TYPE_MIME = 'application/x-touchline-node-type';
+/** Where a dropped node's top-left corner sits relative to the pointer, so it lands under it. */
+export const DROP_OFFSET = { x: 110, y: 30 };
+
+const minimapColour = (node: CanvasNode, categories: ReadonlyMap<string, string>) =>
+  `var(--tl-${categories.get(node.data.nodeType) ?? 'flow'})`;
+
+/** The React Flow canvas of the open journey, controlled by its store. */
+export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElement | null> }) {
+  const store = useCanvasStore();
+  const nodes = useCanvas((state) => state.nodes);
+  const edges = useCanvas((state) => state.edges);
+  const readOnly = useCanvas((state) => state.readOnly);
+  const onNodesChange = useCanvas((state) => state.onNodesChange);
+  const onEdgesChange = useCanvas((state) => state.onEdgesChange);
+  const descriptions = useContext(NodeTypesContext);
+  const { screenToFlowPosition } = useReactFlow();
+
+  const categoryByType = new Map([...descriptions.values()].map((d) => [d.type, d.category]));
+
+  const canEnter = useCallback(
+    (target: string) => {
+      const node = store.getState().nodes.find((candidate) => candidate.id === target);
+      return node !== undefined && hasTarget(descriptions.get(node.data.nodeType));
+    },
+    [store, descriptions],
+  );
+
+  const isValidConnection = useCallback(
+    (connection: Connection | { source: string; target: string }) =>
+      connection.source !== connection.target && canEnter(connection.target),
+    [canEnter],
+  );
+
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      if (!connection.sourceHandle) return;
+      store.getState().connect(connection.source, connection.sourceHandle, connection.target);
+    },
+    [store],
+  );
+
+  // Dropping a connection anywhere on a node (not only on its small target handle) connects it.
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, connection: FinalConnectionState) => {
+      if (connection.isValid || !connection.fromHandle || connection.fromHandle.type !== 'source') return;
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      if (!point) return;
+      const element = document.elementFromPoint(point.clientX, point.clientY);
+      const target = element?.closest('.react-flow__node')?.getAttribute('data-id');
+      const source = connection.fromHandle.nodeId;
+      const port = connection.fromHandle.id;
+      if (target && port && target !== source && canEnter(target))
+        store.getState().connect(source, port, target);
+    },
+    [store, canEnter],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(NODE_TYPE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(NODE_TYPE_MIME);
+      const description = descriptions.get(type);
+      if (!description || store.getState().readOnly) return;
+      event.preventDefault();
+      const position = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      store
+        .getState()
+        .addNode(
+          type,
+          { x: position.x - DROP_OFFSET.x, y: position.y - DROP_OFFSET.y },
+          description.defaults ?? {},
+        );
+    },
+    [descriptions, screenToFlowPosition, store],
+  );
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop zone for the palette's drag; keyboard users add with Enter
+    <div className="tl-canvas" ref={wrapperRef} onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<CanvasNode>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesReconnectable={false}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        defaultEdgeOptions={{ type: 'smoothstep' }}
+        fitView
+        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+        aria-label="Journey canvas"
+      >
+        <Background gap={20} />
+        <MiniMap<CanvasNode>
+          pannable
+          zoomable
+          ariaLabel="Journey overview"
+          nodeColor={(node) => minimapColour(node, categoryByType)}
+        />
+        <Controls showInteractive={false} aria-label="Zoom" />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useCanvas, useNodeType } from './canvas-context';
+import { iconOf } from './categories';
+import type { CanvasNode } from './graph-model';
+import { hasTarget, portsOf } from './ports';
+
+const MAX_MESSAGES = 3;
+
+/** One journey step on the canvas: its label, summary, problems and a labelled handle per out-port. */
+function JourneyNodeCardView({ id, data, selected }: NodeProps<CanvasNode>) {
+  const description = useNodeType(data.nodeType);
+  const view = useCanvas((state) => state.validation.views[id]);
+  const direction = useCanvas((state) => state.direction);
+  const problems = useCanvas(
+    useShallow((state) => state.validation.problems.filter((problem) => problem.nodeId === id)),
+  );
+  const ports = useCanvas(useShallow((state) => portsOf(id, description, view, state.edges)));
+  const category = description?.category ?? 'unknown';
+  const title = data.label || description?.label || data.nodeType;
+  const horizontal = direction === 'LR';
+  const portProblems = new Map(problems.filter((p) => p.port).map((p) => [p.port, p.message]));
+
+  return (
+    <div
+      className={`tl-node tl-node-${category}${problems.length > 0 ? ' tl-node-invalid' : ''}${selected ? ' tl-node-selected' : ''}${horizontal ? '' : ' tl-node-tb'}`}
+      data-testid={`node-${id}`}
+      data-invalid={problems.length > 0 || undefined}
+    >
+      {hasTarget(description) && (
+        <Handle
+          type="target"
+          id="in"
+          position={horizontal ? Position.Left : Position.Top}
+          className="tl-handle tl-handle-in"
+          aria-label={`Into ${title}`}
+        />
+      )}
+      <div className="tl-node-head">
+        <span className="tl-node-icon" aria-hidden="true">
+          {iconOf(description?.category)}
+        </span>
+        <span className="tl-node-title">{title}</span>
+      </div>
+      {data.label && description && <div className="tl-node-type">{description.label}</div>}
+      <div className={`tl-node-summary${view ? '' : ' tl-node-summary-empty'}`}>
+        {view?.summary ??
+          (description ? 'Set this step up in its settings' : `Unknown step type ${data.nodeType}`)}
+      </div>
+      {problems.length > 0 && (
+        <ul className="tl-node-problems" aria-label={`Problems on ${title}`}>
+          {problems.slice(0, MAX_MESSAGES).map((problem, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: messages can repeat; the order is stable
+            <li key={index}>{problem.message}</li>
+          ))}
+          {problems.length > MAX_MESSAGES && <li>and {problems.length - MAX_MESSAGES} more</li>}
+        </ul>
+      )}
+      {ports.length > 0 && (
+        <div className="tl-node-ports">
+          {ports.map((port) => (
+            <div
+              key={port}
+              className={`tl-port${portProblems.has(port) ? ' tl-port-invalid' : ''}`}
+              title={portProblems.get(port)}
+            >
+              <span className="tl-port-name">
+                {portProblems.has(port) && <span aria-hidden="true">⚠ </span>}
+                {port}
+              </span>
+              <Handle
+                type="source"
+                id={port}
+                position={horizontal ? Position.Right : Position.Bottom}
+                className="tl-handle tl-handle-out"
+                aria-label={`${port} port of ${title}`}
+              />
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const JourneyNodeCard = memo(JourneyNodeCardView);
+
+/** React Flow's node types: a stable module-level value, never rebuilt per render. */
+export const nodeTypes = { journey: JourneyNodeCard } as const;

@@ -1,0 +1,86 @@
+import { useShallow } from 'zustand/react/shallow';
+import { type FieldError, NodeSettingsForm } from '../settings/NodeSettingsForm';
+import { useCanvas, useNodeType } from './canvas-context';
+import { iconOf } from './categories';
+import type { CanvasNode } from './graph-model';
+
+/** The settings of the one selected node: label, id and the form generated from its type's schema. */
+export function NodeSettingsPanel({ node }: { node: CanvasNode }) {
+  const description = useNodeType(node.data.nodeType);
+  const readOnly = useCanvas((state) => state.readOnly);
+  const restored = useCanvas((state) => state.restored);
+  const updateConfig = useCanvas((state) => state.updateConfig);
+  const updateLabel = useCanvas((state) => state.updateLabel);
+  const deleteSelection = useCanvas((state) => state.deleteSelection);
+  const problems = useCanvas(
+    useShallow((state) => state.validation.problems.filter((problem) => problem.nodeId === node.id)),
+  );
+  const fieldErrors: FieldError[] = problems
+    .filter((problem) => problem.path?.startsWith('config'))
+    .map((problem) => ({
+      ...(problem.path && problem.path !== 'config' ? { path: problem.path.slice('config.'.length) } : {}),
+      message: problem.message,
+    }));
+  const otherProblems = problems.filter((problem) => !problem.path?.startsWith('config'));
+
+  return (
+    <section className="tl-panel" aria-labelledby="tl-node-settings-title">
+      <h2 id="tl-node-settings-title">
+        <span aria-hidden="true">{iconOf(description?.category)} </span>
+        {node.data.label || description?.label || node.data.nodeType}
+      </h2>
+      {description?.description && <p className="tl-panel-note">{description.description}</p>}
+      <dl className="tl-node-facts">
+        <dt>Step id</dt>
+        <dd>
+          <code>{node.id}</code>
+        </dd>
+        <dt>Type</dt>
+        <dd>
+          <code>{node.data.nodeType}</code>
+        </dd>
+      </dl>
+      <label>
+        Label
+        <input
+          key={`label:${node.id}:${restored}`}
+          defaultValue={node.data.label ?? ''}
+          placeholder={description?.label}
+          readOnly={readOnly}
+          onChange={(event) => updateLabel(node.id, event.target.value)}
+        />
+      </label>
+      {otherProblems.length > 0 && (
+        <ul className="tl-panel-problems">
+          {otherProblems.map((problem, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: messages can repeat; the order is stable
+            <li key={index}>
+              {problem.port ? `${problem.port}: ` : ''}
+              {problem.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {readOnly ? (
+        <pre className="tl-config-readonly">{JSON.stringify(node.data.config, null, 2)}</pre>
+      ) : description ? (
+        <div className="tl-node-form">
+          <NodeSettingsForm
+            key={`form:${node.id}:${restored}`}
+            nodeType={description}
+            value={node.data.config}
+            onChange={(config) => updateConfig(node.id, config)}
+            errors={fieldErrors}
+          />
+        </div>
+      ) : (
+        <p className="error">This journey uses a step type the server does not know: {node.data.nodeType}.</p>
+      )}
+      {!readOnly && (
+        <button type="button" className="tl-button tl-button-danger" onClick={deleteSelection}>
+          Delete step
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+import { useEffect } from 'react';
+import { canvasApi } from './canvas-api';
+import { type CanvasStore, storedGraphOf } from './canvas-store';
+
+const VALIDATE_DELAY_MS = 300;
+
+/** Validates the draft on the server shortly after each edit and stores the answer for the canvas. */
+export function useLiveValidation(store: CanvasStore) {
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let inFlight: AbortController | null = null;
+    const run = async () => {
+      inFlight?.abort();
+      const controller = new AbortController();
+      inFlight = controller;
+      const state = store.getState();
+      const revision = state.revision;
+      try {
+        const answer = await canvasApi.validate(storedGraphOf(state), controller.signal);
+        if (!controller.signal.aborted) store.getState().setValidation({ revision, ...answer });
+      } catch (error) {
+        if (!controller.signal.aborted) console.error('validation failed', error);
+      }
+    };
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (state.revision === previous.revision) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void run(), VALIDATE_DELAY_MS);
+    });
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+      inFlight?.abort();
+    };
+  }, [store]);
+}
