@@ -10,6 +10,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The whole error body (`issues` of a 4xx name the fields and lines). */
+    readonly body: unknown = undefined,
   ) {
     super(message);
   }
@@ -25,7 +27,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   });
   if (response.status === 204) return undefined as T;
   const data = (await response.json().catch(() => ({}))) as { message?: string };
-  if (!response.ok) throw new ApiError(response.status, data.message ?? response.statusText);
+  if (!response.ok) throw new ApiError(response.status, data.message ?? response.statusText, data);
   return data as T;
 }
 

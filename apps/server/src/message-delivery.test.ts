@@ -262,7 +262,7 @@ describe('email delivery over SMTP', () => {
     expect(unknownTag.statusCode).toBe(422);
     expect(unknownTag.json().message).toBe('body.mjml: line 3: <mj-colum> is not a known tag');
     expect(unknownTag.json().issues).toEqual([
-      { path: 'body.mjml', message: 'line 3: <mj-colum> is not a known tag' },
+      { path: 'body.mjml', message: 'line 3: <mj-colum> is not a known tag', line: 3 },
     ]);
 
     const badLiquid = await t.app.inject({

@@ -1,6 +1,5 @@
 import {
   type ChannelAdapter,
-  cartOf,
   type EmailTemplateContent,
   type MessageContext,
   type OutboundMessage,
@@ -9,20 +8,23 @@ import {
   renderEmail,
   renderTextFields,
   renderWebhookRequest,
-  selectRecommendations,
   TemplateError,
 } from '@touchline/channels';
 import {
   type Db,
   type DeliverableMessage,
   findDeliverableMessage,
-  findRecommendationCandidates,
   findTemplateVersion,
   markMessageFailed,
   releaseMessage,
 } from '@touchline/db';
 import { deliveryBatches } from './batches.js';
 import type { Delivery } from './delivery.js';
+import { recommendedProducts } from './recommendations.js';
+
+/** A test send names its recipient; every other message goes to its profile's address. */
+const testRecipient = (message: DeliverableMessage): string | null =>
+  message.content.test === true && typeof message.content.to === 'string' ? message.content.to : null;
 
 export type DeliveryOutcome =
   | { outcome: 'sent'; providerId: string }
@@ -187,27 +189,21 @@ async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage):
       delivery.templates.engines,
     );
     const to =
-      message.channel === 'sms' || message.channel === 'whatsapp'
+      testRecipient(message) ??
+      (message.channel === 'sms' || message.channel === 'whatsapp'
         ? message.profile.phone
-        : message.profile.user_id;
+        : message.profile.user_id);
     return { adapter, templateVersion, rendered: body, outbound: { ...base, to, body } };
   }
 
-  if (!message.profile.email) throw new PermanentDeliveryError('the profile has no email address');
+  const emailTo = testRecipient(message) ?? message.profile.email;
+  if (!emailTo) throw new PermanentDeliveryError('the profile has no email address');
   const compiled = await delivery.templates.email(
     { workspaceId: message.workspaceId, templateId, version: templateVersion },
     () => version.content as unknown as EmailTemplateContent,
   );
   if (compiled.usesProducts) {
-    const cart = cartOf((event?.properties ?? null) as Record<string, unknown> | null);
-    const candidates = await findRecommendationCandidates(db, message.workspaceId, {
-      ...cart,
-      limit: delivery.recommendations,
-      since: new Date(Date.now() - delivery.salesWindowDays * 86_400_000),
-    });
-    context.products = selectRecommendations(cart, candidates, delivery.recommendations) as unknown as Array<
-      Record<string, unknown>
-    >;
+    context.products = await recommendedProducts(db, delivery, message.workspaceId, event);
   }
   const email = renderEmail(compiled, context, links, delivery.templates.engines);
   const rendered: Record<string, unknown> = { subject: email.subject, preheader: email.preheader };
@@ -218,7 +214,7 @@ async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage):
     rendered,
     outbound: {
       ...base,
-      to: message.profile.email,
+      to: emailTo,
       email: { ...email, unsubscribeUrl: links.unsubscribeUrl || null },
     },
   };

@@ -62,5 +62,74 @@ export const templateErrorResponse = z.object({
   error: z.string(),
   code: z.string(),
   message: z.string(),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  issues: z
+    .array(
+      z.object({
+        path: z.string(),
+        message: z.string(),
+        line: z.number().int().optional().describe('the line of the field the problem is on'),
+      }),
+    )
+    .optional(),
+});
+
+export const templateChannel = z.enum(['email', 'sms', 'push', 'whatsapp', 'inapp', 'webhook']);
+
+/** What Liquid reads in a preview or a test send besides the template. */
+const personalisation = {
+  userId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(512)
+    .optional()
+    .describe('a user id, anonymous id or alias: the profile whose data fills `profile`'),
+  event: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('a sample trigger event, `{ event, properties }`: what `event` reads'),
+};
+
+export const previewBody = z.object({
+  template: templateContent.describe('the template as being edited (not saved)'),
+  ...personalisation,
+});
+
+export const previewResponse = z.object({
+  subject: z.string().nullable().describe('email subject, push or in-app title'),
+  preheader: z.string().nullable(),
+  html: z.string().nullable().describe('email HTML as delivered, untracked'),
+  text: z.string().nullable().describe('email plain-text part, SMS text, push or in-app body'),
+  fields: z.record(z.string(), z.unknown()).describe('every field rendered'),
+  warnings: z.array(z.string()),
+});
+
+export const testSendBody = z
+  .object({
+    to: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(320)
+      .optional()
+      .describe('the address to send to (email, phone, device or user id); default: the profile’s'),
+    testProfiles: z
+      .boolean()
+      .optional()
+      .describe('also send to every test profile (trait `test_profile: true`), each with its own data'),
+    ...personalisation,
+  })
+  .refine((body) => body.to !== undefined || body.userId !== undefined || body.testProfiles === true, {
+    error: 'send `to`, `userId` or `testProfiles: true`',
+  });
+
+export const testSendResponse = z.object({
+  messages: z.array(
+    z.object({
+      id: z.uuid(),
+      userId: z.string().nullable(),
+      to: z.string().nullable(),
+      status: z.string(),
+    }),
+  ),
 });

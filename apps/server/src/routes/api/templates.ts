@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { AppError, notFound } from '../../errors.js';
 import { requirePrincipal } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
+import { templatePreviewRoutes } from './template-preview.js';
 import {
   createTemplateBody,
   templateErrorResponse,
@@ -34,6 +35,7 @@ export async function templateRoutes(app: FastifyInstance, services: Services): 
   const tags = ['templates'];
   // Validation parses Liquid with the same sandboxed engines delivery renders with.
   const engines = createLiquidEngines();
+  await templatePreviewRoutes(app, services, engines);
 
   r.get(
     '/templates',
