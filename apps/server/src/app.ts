@@ -7,6 +7,7 @@ import { adminHook, writeKeyHook } from './plugins/auth.js';
 import { registerEditor } from './plugins/editor.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
+import { channelSettingsRoutes } from './routes/api/channel-settings.js';
 import { importRoutes } from './routes/api/imports.js';
 import { ingestRoutes } from './routes/api/ingest.js';
 import { journeyEnrollRoutes } from './routes/api/journey-enroll.js';
@@ -24,6 +25,7 @@ import { workspaceRoutes } from './routes/api/workspace.js';
 import { healthRoutes } from './routes/health.js';
 import { trackingLinkRoutes } from './routes/tracking-links.js';
 import { deliveryStatusRoutes, deliveryStatusSecretRoutes } from './routes/v1/delivery-status.js';
+import { inAppRoutes } from './routes/v1/inapp.js';
 import { trackingRoutes } from './routes/v1/tracking.js';
 import type { Services } from './services.js';
 
@@ -83,6 +85,7 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
       await importRoutes(api, services);
       await ingestRoutes(api, services);
       await workspaceRoutes(api, services);
+      await channelSettingsRoutes(api, services);
     },
     { prefix: '/api' },
   );
@@ -91,6 +94,7 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
     async (v1) => {
       v1.addHook('onRequest', writeKeyHook(services.keys));
       await trackingRoutes(v1, services);
+      await inAppRoutes(v1, services);
       // Its own scope: it reads the raw body to verify the signature.
       await v1.register(async (status) => deliveryStatusRoutes(status, services));
     },

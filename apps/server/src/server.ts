@@ -62,6 +62,9 @@ export async function startServer(
           // Webhooks are signed with the tracking secret that signs links.
           channels: createDefaultChannels({ ...config, webhookSigningSecret: trackingSecrets[0] }),
           links: trackingLinks(config.publicUrl, trackingSecrets),
+          // Workspace channel settings: credentials decrypt with a key derived from the same secrets.
+          secrets: trackingSecrets,
+          adapterEnv: { allowPrivate: config.webhookAllowPrivate, webhookSigningSecret: trackingSecrets[0] },
         }),
       });
     }

@@ -60,6 +60,13 @@ const worker = await startWorker({
       webhookAllowPrivate: process.env.TOUCHLINE_WEBHOOK_ALLOW_PRIVATE === 'true',
     }),
     links: trackingLinks(publicUrl, trackingSecrets),
+    // Workspace channel settings override the environment per channel; their credentials
+    // decrypt with a key derived from the same secrets as the server's.
+    secrets: trackingSecrets,
+    adapterEnv: {
+      allowPrivate: process.env.TOUCHLINE_WEBHOOK_ALLOW_PRIVATE === 'true',
+      webhookSigningSecret: trackingSecrets[0],
+    },
   }),
   concurrency: Number(process.env.TOUCHLINE_WORKER_CONCURRENCY ?? 64),
 });

@@ -65,7 +65,7 @@ export async function startWorker(options: WorkerOptions): Promise<TouchlineWork
   return {
     runner,
     stop() {
-      stopping ??= runner.stop().then(() => delivery.channels.close());
+      stopping ??= runner.stop().then(() => delivery.adapters.close());
       return stopping;
     },
   };

@@ -1,4 +1,5 @@
 import { type ChannelAdapter, type ChannelRegistry, createChannelRegistry } from './adapter.js';
+import { createInAppAdapter } from './adapters/inapp.js';
 import { createSandboxAdapter } from './adapters/sandbox.js';
 import { createSmtpAdapter } from './adapters/smtp.js';
 import { createWebhookAdapter } from './adapters/webhook.js';
@@ -17,11 +18,11 @@ export interface EmailDeliveryConfig {
 }
 
 /**
- * Every channel into the sandbox, email by SMTP when it is configured, and webhooks by HTTP when
+ * Every channel into the sandbox, in-app messages into the inbox the app reads, email by SMTP when it is configured, and webhooks by HTTP when
  * there is a signing secret (public addresses only, unless `webhookAllowPrivate`).
  */
 export function createDefaultChannels(config: EmailDeliveryConfig): ChannelRegistry {
-  const adapters: ChannelAdapter[] = [createSandboxAdapter()];
+  const adapters: ChannelAdapter[] = [createSandboxAdapter(), createInAppAdapter()];
   if (config.smtpUrl) {
     adapters.push(
       createSmtpAdapter({

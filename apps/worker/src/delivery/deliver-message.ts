@@ -5,6 +5,7 @@ import {
   type OutboundMessage,
   PermanentDeliveryError,
   profileForTemplates,
+  RetryableDeliveryError,
   renderEmail,
   renderTextFields,
   renderWebhookRequest,
@@ -19,8 +20,8 @@ import {
   releaseMessage,
 } from '@touchline/db';
 import { deliveryBatches } from './batches.js';
+import { retryDeliveryAt } from './retry-at.js';
 import type { Delivery } from './delivery.js';
-import { pacedSlot } from './pacing.js';
 import { recommendedProducts } from './recommendations.js';
 
 /** A test send names its recipient; every other message goes to its profile's address. */
@@ -29,13 +30,13 @@ const testRecipient = (message: DeliverableMessage): string | null =>
 
 export type DeliveryOutcome =
   | { outcome: 'sent'; providerId: string }
-  /** Held back by the workspace's rate limit: its job is due at its slot, then it is sent. */
-  | { outcome: 'paced'; at: Date }
   | { outcome: 'failed'; error: string }
   /** Not queued: sent, failed or suppressed already, or gone. */
   | { outcome: 'skipped'; status: string }
   /** Claimed by an attempt that never finished (a crash mid-send): not sent again. */
-  | { outcome: 'interrupted' };
+  | { outcome: 'interrupted' }
+  /** Refused for now with a `Retry-After`: queued again, its job due then. */
+  | { outcome: 'retrying'; at: Date };
 
 /** A failure worth retrying, thrown so that graphile-worker retries the job with backoff. */
 export class DeliveryRetry extends Error {
@@ -67,7 +68,8 @@ export async function deliverMessage(
   const message = await findDeliverableMessage(db, workspaceId, messageId);
   if (!message) return { outcome: 'skipped', status: 'missing' };
   const resend =
-    message.status === 'sending' && delivery.channels.forChannel(message.channel)?.idempotent === true;
+    message.status === 'sending' &&
+    (await delivery.adapters.forChannel(db, workspaceId, message.channel))?.idempotent === true;
   if (message.status === 'sending' && !resend) {
     await markMessageFailed(
       db,
@@ -79,9 +81,6 @@ export async function deliverMessage(
     return { outcome: 'interrupted' };
   }
   if (message.status !== 'queued' && !resend) return { outcome: 'skipped', status: message.status };
-  // Over the workspace's rate limit for the channel: sent at its slot instead (not rendered now).
-  const pacedUntil = message.status === 'queued' ? await pacedSlot(db, message) : null;
-  if (pacedUntil) return { outcome: 'paced', at: pacedUntil };
 
   let prepared: Prepared;
   try {
@@ -120,12 +119,17 @@ export async function deliverMessage(
     }
     // RetryableDeliveryError and anything unexpected: back to the queue, and the job retries.
     await releaseMessage(db, workspaceId, messageId, `attempt ${attempt}: ${reason}`);
+    if (error instanceof RetryableDeliveryError && error.retryAfterMs !== undefined) {
+      // The provider said when: a new job then, instead of graphile-worker's backoff.
+      const at = await retryDeliveryAt(db, workspaceId, messageId, error.retryAfterMs);
+      return { outcome: 'retrying', at };
+    }
     throw new DeliveryRetry(`message ${messageId}, attempt ${attempt}: ${reason}`, { cause: error });
   }
 }
 
 async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage): Promise<Prepared> {
-  const adapter = delivery.channels.forChannel(message.channel);
+  const adapter = await delivery.adapters.forChannel(db, message.workspaceId, message.channel);
   if (!adapter) throw new PermanentDeliveryError(`no adapter delivers ${message.channel} messages`);
   if (message.channel === 'webhook') {
     // No template: the request is the node's config (`url`, `method`, `body`), its body rendered.
@@ -198,7 +202,9 @@ async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage):
       testRecipient(message) ??
       (message.channel === 'sms' || message.channel === 'whatsapp'
         ? message.profile.phone
-        : message.profile.user_id);
+        : message.channel === 'push'
+          ? (message.profile.push_tokens[0] ?? null)
+          : message.profile.user_id);
     return { adapter, templateVersion, rendered: body, outbound: { ...base, to, body } };
   }
 

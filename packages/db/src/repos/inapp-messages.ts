@@ -6,12 +6,13 @@ export interface InAppMessage {
   id: string;
   journeyId: string | null;
   content: Record<string, unknown>;
-  status: 'delivered' | 'opened';
+  status: 'delivered';
   createdAt: Date;
 }
 
 /**
- * The user's unread in-app messages (sent or delivered, not yet opened), newest first, marked
+ * The user's unread in-app messages (delivered by the `inapp` adapter, not the sandbox, and not
+ * yet opened), newest first, marked
  * `delivered` as they are handed out: fetched by the app is delivered.
  */
 export async function takeUnreadInAppMessages(
@@ -31,7 +32,7 @@ export async function takeUnreadInAppMessages(
         from messages m
         join profiles p on p.workspace_id = m.workspace_id and p.id = m.profile_id
        where m.workspace_id = ${workspaceId} and p.user_id = ${userId}
-         and m.channel = 'inapp' and m.status in ('sent', 'delivered')
+         and m.channel = 'inapp' and m.adapter = 'inapp' and m.status in ('sent', 'delivered')
        order by m.created_at desc, m.id desc
        limit ${limit}
     )
