@@ -28,5 +28,6 @@ export * from './repos/segments.js';
 export * from './repos/sessions.js';
 export * from './repos/suppressions.js';
 export * from './repos/templates.js';
+export * from './repos/test-messages.js';
 export * from './repos/workspaces.js';
 export type * from './schema.js';

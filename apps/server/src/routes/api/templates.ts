@@ -19,6 +19,7 @@ import {
   templateResponse,
   updateTemplateBody,
 } from './template-schemas.js';
+import { templateTestSendRoutes } from './template-test-send.js';
 import { assertValidTemplate } from './template-validation.js';
 
 const idParams = z.object({ id: z.uuid({ error: 'must be a template id (a UUID)' }) });
@@ -36,6 +37,7 @@ export async function templateRoutes(app: FastifyInstance, services: Services): 
   // Validation parses Liquid with the same sandboxed engines delivery renders with.
   const engines = createLiquidEngines();
   await templatePreviewRoutes(app, services, engines);
+  await templateTestSendRoutes(app, services);
 
   r.get(
     '/templates',
