@@ -43,7 +43,7 @@ async function startSink(): Promise<{ port: number; received(): Promise<number>;
   };
 }
 
-/** An email about the size of a short marketing message (≈ 6 KB of HTML, plain text beside it). */
+/** A short marketing email: 3 KB of HTML, 0.6 KB of plain text. */
 function messageFor(n: number): OutboundMessage {
   const rows = Array.from(
     { length: 12 },
