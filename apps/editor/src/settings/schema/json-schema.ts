@@ -108,7 +108,7 @@ export function humanise(name: string): string {
 export function singular(label: string): string {
   if (/(ch|sh|x|ss)es$/i.test(label)) return label.slice(0, -2);
   if (/ies$/i.test(label)) return `${label.slice(0, -3)}y`;
-  if (/[^s]s$/i.test(label)) return label.slice(0, -1);
+  if (/[^su]s$/i.test(label)) return label.slice(0, -1);
   return label;
 }
 

@@ -2,8 +2,28 @@ import { useState } from 'react';
 import type { WidgetProps } from '../fields/SchemaField';
 import { type DurationUnit, durationUnits, formatDuration, parseDurationParts } from './duration';
 
-/** A number and a unit, kept in the config as ISO-8601 (`PT1H`, `P3D`). */
-export function DurationInput({ input, value, onChange, required }: WidgetProps) {
+export interface DurationControlProps {
+  readonly id?: string;
+  readonly describedBy?: string | undefined;
+  readonly invalid?: boolean;
+  /** Names the number input when no `<label>` points at `id`. */
+  readonly ariaLabel?: string;
+  readonly placeholder?: string;
+  readonly value: unknown;
+  /** `undefined` when the amount is emptied. */
+  readonly onChange: (next: string | undefined) => void;
+}
+
+/** A number and a unit, written as ISO-8601 (`PT1H`, `P3D`). */
+export function DurationControl({
+  id,
+  describedBy,
+  invalid,
+  ariaLabel,
+  placeholder,
+  value,
+  onChange,
+}: DurationControlProps) {
   const text = typeof value === 'string' ? value : '';
   const parsed = text === '' ? null : parseDurationParts(text);
   // The unit outlives an emptied amount, so clearing "3" to type "4" keeps "days".
@@ -14,17 +34,16 @@ export function DurationInput({ input, value, onChange, required }: WidgetProps)
       : { amount: parsed ? String(parsed.amount) : '', unit: parsed?.unit ?? 'hours', basis: text };
 
   if (text !== '' && parsed === null) {
-    // Not something a number and a unit can show (e.g. hand-written JSON): edit it as text.
+    // Not something a number and a unit can show (hand-written JSON): edit it as text.
     return (
       <input
-        id={input.id}
+        id={id}
         className="tl-input"
-        aria-describedby={input.describedBy}
+        aria-label={ariaLabel}
+        aria-describedby={describedBy}
         aria-invalid
         value={text}
-        onChange={(event) =>
-          onChange(event.target.value === '' && !required ? undefined : event.target.value)
-        }
+        onChange={(event) => onChange(event.target.value === '' ? undefined : event.target.value)}
       />
     );
   }
@@ -36,20 +55,22 @@ export function DurationInput({ input, value, onChange, required }: WidgetProps)
         ? undefined
         : formatDuration({ amount: number, unit });
     setDraft({ amount, unit, basis: next ?? '' });
-    onChange(next === undefined && required ? '' : next);
+    onChange(next);
   };
 
   return (
     <span className="tl-duration">
       <input
-        id={input.id}
+        id={id}
         className="tl-input tl-input--number"
         type="number"
         min={0}
         step="any"
         inputMode="decimal"
-        aria-describedby={input.describedBy}
-        aria-invalid={input.invalid || undefined}
+        aria-label={ariaLabel}
+        aria-describedby={describedBy}
+        aria-invalid={invalid || undefined}
+        placeholder={placeholder}
         value={current.amount}
         onChange={(event) => emit(event.target.value, current.unit)}
       />
@@ -66,5 +87,18 @@ export function DurationInput({ input, value, onChange, required }: WidgetProps)
         ))}
       </select>
     </span>
+  );
+}
+
+/** The duration widget of a schema field: emptied, a required field keeps `""` for the validator to name. */
+export function DurationInput({ input, value, onChange, required }: WidgetProps) {
+  return (
+    <DurationControl
+      id={input.id}
+      describedBy={input.describedBy}
+      invalid={input.invalid}
+      value={value}
+      onChange={(next) => onChange(next === undefined && required ? '' : next)}
+    />
   );
 }

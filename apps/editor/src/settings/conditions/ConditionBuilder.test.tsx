@@ -1,0 +1,188 @@
+// @vitest-environment jsdom
+
+import { cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { compile, type NodeTypeDescription } from '@touchline/journey';
+import { createBuiltinRegistry } from '@touchline/nodes';
+import { useState } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SettingsLookups } from '../data/lookups';
+import { NodeSettingsForm } from '../NodeSettingsForm';
+
+const registry = createBuiltinRegistry();
+const describeType = (type: string): NodeTypeDescription =>
+  registry.describe().find((entry) => entry.type === type) as NodeTypeDescription;
+
+const lookups: SettingsLookups = {
+  eventNames: async () => [
+    {
+      name: 'cart_updated',
+      count: 40,
+      lastSeenAt: '2026-11-30T11:00:00.000Z',
+      properties: ['cart_id', 'total'],
+    },
+    {
+      name: 'order_completed',
+      count: 12,
+      lastSeenAt: '2026-11-30T10:00:00.000Z',
+      properties: ['cart_id', 'total'],
+    },
+  ],
+  templates: async () => [],
+  segments: async () => [{ id: 'seg-vip', name: 'VIP customers' }],
+};
+
+function Harness({ type, initial }: { type: string; initial: unknown }) {
+  const [config, setConfig] = useState<unknown>(initial);
+  return (
+    <>
+      <NodeSettingsForm nodeType={describeType(type)} value={config} onChange={setConfig} lookups={lookups} />
+      <output data-testid="config">{JSON.stringify(config)}</output>
+    </>
+  );
+}
+
+const currentConfig = () => JSON.parse(screen.getByTestId('config').textContent ?? 'null');
+
+/** The node between an event trigger and an exit, compiled as the server compiles a draft. */
+function compileWith(type: string, config: unknown, ports: string[]) {
+  const trigger = type === 'trigger.event';
+  return compile(
+    {
+      schemaVersion: 1,
+      nodes: [
+        ...(trigger
+          ? []
+          : [
+              {
+                id: 'start',
+                type: 'trigger.event',
+                version: 1,
+                config: { event: 'cart_updated' },
+                position: { x: 0, y: 0 },
+              },
+            ]),
+        { id: 'node', type, version: 1, config, position: { x: 0, y: 100 } },
+        { id: 'end', type: 'exit', version: 1, config: {}, position: { x: 0, y: 200 } },
+      ],
+      edges: [
+        ...(trigger ? [] : [{ id: 'in', source: 'start', sourcePort: 'out', target: 'node' }]),
+        ...ports.map((port) => ({ id: port, source: 'node', sourcePort: port, target: 'end' })),
+      ],
+      settings: { reentry: 'always' },
+    },
+    registry,
+  );
+}
+
+afterEach(cleanup);
+
+describe('condition builder', () => {
+  it('builds attribute conditions with a nested any-group, and the result compiles', async () => {
+    const user = userEvent.setup();
+    render(<Harness type="wait.event" initial={{ event: 'order_completed', timeout: 'PT1H' }} />);
+    const attributes = within(screen.getByRole('group', { name: 'Attributes' }));
+    await user.click(attributes.getByRole('button', { name: 'Add attribute condition' }));
+    const times = attributes.getByRole('spinbutton', { name: 'Value' });
+    await user.clear(times);
+    await user.type(times, '2');
+
+    await user.click(attributes.getByRole('button', { name: 'Add group' }));
+    const group = within(attributes.getByRole('group', { name: 'Group' }));
+    await user.click(group.getByRole('button', { name: 'Add attribute condition' }));
+    await user.click(group.getByRole('button', { name: 'Add attribute condition' }));
+    const [first, second] = group.getAllByLabelText('Attribute');
+    await user.selectOptions(first!, 'Custom trait…');
+    await user.type(group.getByLabelText('Trait'), 'vip');
+    await user.selectOptions(group.getByRole('combobox', { name: 'Type' }), 'yes / no');
+    await user.selectOptions(second!, 'Lifetime value');
+    await user.selectOptions(group.getAllByRole('combobox', { name: 'Operator' })[1]!, 'greater than');
+    const value = group.getAllByRole('spinbutton', { name: 'Value' })[0]!;
+    await user.clear(value);
+    await user.type(value, '500');
+
+    const config = currentConfig();
+    expect(config.conditions).toEqual({
+      all: [
+        { fact: 'profile', path: 'computed.orders_count', operator: 'greaterThanInclusive', value: 2 },
+        {
+          any: [
+            { fact: 'profile', path: 'traits.vip', operator: 'equal', value: true },
+            { fact: 'profile', path: 'computed.lifetime_value', operator: 'greaterThan', value: 500 },
+          ],
+        },
+      ],
+    });
+    const result = compileWith('wait.event', config, ['received', 'timeout']);
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+
+  it("filters the trigger's own event by its properties, and excludes people who ordered recently", async () => {
+    const user = userEvent.setup();
+    render(<Harness type="trigger.event" initial={{ event: 'cart_updated' }} />);
+    const properties = within(screen.getByRole('group', { name: 'cart_updated properties' }));
+    await user.click(properties.getByRole('button', { name: 'Add property condition' }));
+    await user.type(properties.getByLabelText('Property of cart_updated'), 'total');
+    await user.selectOptions(properties.getByRole('combobox', { name: 'Type' }), 'number');
+    await user.selectOptions(properties.getByRole('combobox', { name: 'Operator' }), 'greater than');
+    const total = properties.getByRole('spinbutton', { name: 'Value' });
+    await user.clear(total);
+    await user.type(total, '50');
+
+    const behaviour = within(screen.getByRole('group', { name: 'Behaviour' }));
+    await user.click(behaviour.getByRole('button', { name: 'Add behaviour condition' }));
+    await user.type(behaviour.getByLabelText('Event name'), 'order_completed');
+    await user.click(behaviour.getByRole('checkbox', { name: 'not' }));
+
+    const config = currentConfig();
+    expect(config).toEqual({
+      event: 'cart_updated',
+      conditions: {
+        all: [
+          { fact: 'event', path: 'properties.total', operator: 'greaterThan', value: 50 },
+          {
+            not: {
+              all: [
+                {
+                  fact: 'eventCount',
+                  params: { name: 'order_completed', within: 'P30D' },
+                  operator: 'greaterThanInclusive',
+                  value: 1,
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    const result = compileWith('trigger.event', config, ['out']);
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+
+  it('removes the conditions from an optional field when the last row goes', async () => {
+    const user = userEvent.setup();
+    render(<Harness type="trigger.event" initial={{ event: 'cart_updated' }} />);
+    const attributes = within(screen.getByRole('group', { name: 'Attributes' }));
+    await user.click(attributes.getByRole('button', { name: 'Add attribute condition' }));
+    expect(currentConfig().conditions).toBeDefined();
+    await user.click(attributes.getByRole('button', { name: 'Remove condition' }));
+    expect(currentConfig()).toEqual({ event: 'cart_updated' });
+  });
+
+  it('shows a row error beside the row the compiler named', () => {
+    const nodeType = describeType('condition');
+    render(
+      <NodeSettingsForm
+        nodeType={nodeType}
+        lookups={lookups}
+        value={{
+          conditions: { all: [{ fact: 'profile', path: 'computed.orders_count', operator: 'in', value: 3 }] },
+        }}
+        onChange={() => {}}
+        errors={[{ path: 'config.conditions.all.0.value', message: 'operator in needs a list of values' }]}
+      />,
+    );
+    const attributes = within(screen.getByRole('group', { name: 'Attributes' }));
+    expect(attributes.getByRole('alert').textContent).toBe('operator in needs a list of values');
+  });
+});
