@@ -158,4 +158,54 @@ describe('the suppression list', () => {
     expect(step).toMatchObject({ port: 'suppressed' });
     expect(step?.reason).toMatch(/^suppressed_address: the email address is on the suppression list/);
   });
+
+  it('matches a phone however the profile wrote it: the API and the runtime normalise alike', async () => {
+    const template = await api('POST', '/api/templates', {
+      name: 'Code',
+      channel: 'sms',
+      text: 'Your code: 10OFF',
+    });
+    expect(template.statusCode, template.body).toBe(201);
+    const journeyId = await publishJourney(t, 'SMS offer', {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'start', type: 'trigger.api', config: {}, position: { x: 0, y: 0 } },
+        {
+          id: 'sms',
+          type: 'send.sms',
+          config: { templateId: template.json().id },
+          position: { x: 0, y: 100 },
+        },
+        { id: 'done', type: 'exit', config: {}, position: { x: 0, y: 200 } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', sourcePort: 'out', target: 'sms' },
+        { id: 'e2', source: 'sms', sourcePort: 'out', target: 'done' },
+        { id: 'e3', source: 'sms', sourcePort: 'suppressed', target: 'done' },
+      ],
+      settings: { reentry: 'always' },
+    });
+    // Suppressed above, by hand, as "0049 (151) 234-5678".
+    for (const [userId, phone] of [
+      ['klaus', '+49 151 234 5678'],
+      ['other', '+49 151 999 0000'],
+    ] as const) {
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/identify',
+        headers: writeKeyHeaders,
+        payload: { userId, traits: { phone } },
+      });
+      const enrolled = await api('POST', `/api/journeys/${journeyId}/enroll`, {
+        userId,
+        key: `sms-${userId}`,
+      });
+      expect(enrolled.json(), enrolled.body).toEqual({ entered: true });
+    }
+    const reasonOf = async (userId: string) =>
+      (await api('GET', `/api/messages?userId=${userId}&journeyId=${journeyId}`)).json().messages[0]
+        ?.suppressedReason;
+    expect(await reasonOf('klaus')).toBe('suppressed_address');
+    expect(await reasonOf('other')).toBeNull();
+  });
 });
