@@ -4,7 +4,8 @@ import { createSettingsCipher } from '@touchline/channels';
 import { createDelivery } from '@touchline/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, publishJourney } from '../../../test/journeys.js';
+import { eventually, publishEmailJourney, publishJourney } from '../../../test/journeys.js';
+import { startSmtpServer } from '../../../test/smtp-server.js';
 import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../../../test/test-app.js';
 
 const secret = 'channel-settings-test-secret-0123456789';
@@ -23,6 +24,7 @@ let provider: Server;
 let base: string;
 let t: TestApp;
 let sent = 0;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>> | undefined;
 
 const sendJourney = (name: string, event: string, type: string, templateId: string) =>
   publishJourney(t, name, {
@@ -79,7 +81,7 @@ const track = async (userId: string, event: string, properties: Record<string, u
   expect(tracked.statusCode, tracked.body).toBe(200);
 };
 
-const putChannel = (channel: string, payload: unknown) =>
+const putChannel = (channel: string, payload: Record<string, unknown>) =>
   t.app.inject({ method: 'PUT', url: `/api/workspace/channels/${channel}`, headers: adminHeaders, payload });
 
 /** The user's one message on a channel, as GET /api/messages answers it, once it is final. */
@@ -128,6 +130,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
+  await smtp?.close();
   await new Promise<void>((resolve) => provider?.close(() => resolve()));
 });
 
@@ -327,6 +330,33 @@ describe('workspace channel settings', () => {
       /^whatsapp provider host localhost refused: (127\.0\.0\.1|::1) is .*allowPrivate/,
     );
     expect(received.filter((r) => r.path === '/wa')).toHaveLength(0);
+  });
+
+  it('delivers the workspace’s email by its own SMTP server', async () => {
+    // Closed after the app: the worker's pooled connection to it stays open until then.
+    smtp = await startSmtpServer();
+    const put = await putChannel('email', {
+      adapter: 'smtp',
+      host: '127.0.0.1',
+      port: smtp.port,
+      from: 'Shop <news@shop.test>',
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const templateId = await template('Welcome email', {
+      channel: 'email',
+      subject: 'Welcome, {{ profile.first_name }}',
+      mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Hello</mj-text></mj-column></mj-section></mj-body></mjml>',
+    });
+    await publishEmailJourney(t, 'Welcome', templateId, {
+      type: 'trigger.event',
+      config: { event: 'signed_up' },
+    });
+    await person('fay', { first_name: 'Fay', email: 'fay@example.com', subscriptions: { email: true } });
+    await track('fay', 'signed_up');
+    const message = await finalMessage('fay', 'email');
+    expect(message.status, message.error ?? undefined).toBe('sent');
+    const mail = smtp?.received.find((m) => m.subject === 'Welcome, Fay');
+    expect(mail?.from?.value[0]).toMatchObject({ name: 'Shop', address: 'news@shop.test' });
   });
 
   it('goes back to the environment when the settings are deleted', async () => {
