@@ -8,7 +8,7 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { type DragEvent, type RefObject, useCallback, useContext } from 'react';
+import { type DragEvent, type RefObject, useCallback, useContext, useState } from 'react';
 import { NodeTypesContext, useCanvas, useCanvasStore } from './canvas-context';
 import type { CanvasNode } from './graph-model';
 import { nodeTypes } from './JourneyNodeCard';
@@ -33,6 +33,9 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
   const onEdgesChange = useCanvas((state) => state.onEdgesChange);
   const descriptions = useContext(NodeTypesContext);
   const { screenToFlowPosition } = useReactFlow();
+  // Fit the journey in view when it opens with steps; an empty one keeps zoom 1, so that the first
+  // drop does not make the view jump.
+  const [openedWithSteps] = useState(() => store.getState().nodes.length > 0);
 
   const categoryByType = new Map([...descriptions.values()].map((d) => [d.type, d.category]));
 
@@ -117,7 +120,7 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         defaultEdgeOptions={{ type: 'smoothstep' }}
-        fitView
+        fitView={openedWithSteps}
         fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}

@@ -29,7 +29,6 @@ export function NodeSettingsPanel({ node }: { node: CanvasNode }) {
         <span aria-hidden="true">{iconOf(description?.category)} </span>
         {node.data.label || description?.label || node.data.nodeType}
       </h2>
-      {description?.description && <p className="tl-panel-note">{description.description}</p>}
       <dl className="tl-node-facts">
         <dt>Step id</dt>
         <dd>

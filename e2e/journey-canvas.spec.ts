@@ -1,0 +1,218 @@
+import { type APIRequestContext, expect, type Locator, type Page, test } from '@playwright/test';
+import { e2eCredentials } from './credentials';
+
+const admin = { authorization: `Bearer ${e2eCredentials.adminToken}` };
+const writeKey = { authorization: `Basic ${Buffer.from(`${e2eCredentials.writeKey}:`).toString('base64')}` };
+
+async function createJourney(request: APIRequestContext, name: string): Promise<string> {
+  const response = await request.post('/api/journeys', { headers: admin, data: { name } });
+  expect(response.status(), await response.text()).toBe(201);
+  return (await response.json()).id;
+}
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  await page.getByLabel('Email').fill(e2eCredentials.adminEmail);
+  await page.getByLabel('Password').fill(e2eCredentials.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signed-in-as')).toHaveText(e2eCredentials.adminEmail);
+}
+
+const canvas = (page: Page) => page.locator('.tl-canvas');
+const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+const settingsForm = (page: Page, label: string) => page.getByRole('form', { name: `${label} settings` });
+
+/** Drags a step from the palette and drops it at (x, y) inside the canvas. */
+async function dropStep(page: Page, label: string, x: number, y: number) {
+  await page
+    .getByRole('button', { name: `Add ${label}`, exact: true })
+    .dragTo(canvas(page), { targetPosition: { x, y } });
+}
+
+/** Drags from a node's port handle and lets go over the target node, as a marketer connects them. */
+async function connect(page: Page, source: string, port: string, target: string) {
+  const handle = node(page, source).locator(`.react-flow__handle[data-handleid="${port}"]`);
+  const from = await handle.boundingBox();
+  const to = await node(page, target).boundingBox();
+  if (!from || !to) throw new Error(`cannot see ${source}.${port} or ${target}`);
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+  await page.mouse.up();
+  await expect(
+    page.locator(
+      `.react-flow__edge[data-id="e_${source}_${port}"], [data-testid="rf__edge-e_${source}_${port}"]`,
+    ),
+  ).toHaveCount(1);
+}
+
+/** Opens a node's settings by clicking its title. */
+async function open(page: Page, id: string): Promise<Locator> {
+  await node(page, id).locator('.tl-node-title').click();
+  await expect(page.getByText(id, { exact: true })).toBeVisible();
+  return page.locator('.tl-side');
+}
+
+test.describe('the journey canvas', () => {
+  test('a marketer draws the abandoned-cart journey, publishes it, and a cart left behind is emailed', async ({
+    page,
+    request,
+  }) => {
+    const template = await request.post('/api/templates', {
+      headers: admin,
+      data: {
+        name: 'You left something behind',
+        channel: 'email',
+        subject: 'Your cart misses you',
+        mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Cart {{ event.properties.cart_id }}</mj-text></mj-column></mj-section></mj-body></mjml>',
+      },
+    });
+    expect(template.status(), await template.text()).toBe(201);
+    const templateId: string = (await template.json()).id;
+    const journeyId = await createJourney(request, 'Abandoned cart');
+
+    await signIn(page);
+    await page.goto(`/journeys/${journeyId}`);
+    await expect(page.getByRole('navigation', { name: 'Steps' })).toBeVisible();
+    await expect(page.getByTestId('save-status')).toHaveText('Saved');
+
+    // Steps dragged from the palette, laid out left to right.
+    await dropStep(page, 'When an event happens', 130, 110);
+    await expect(node(page, 'trigger_event_1')).toBeVisible();
+    await dropStep(page, 'Wait for an event', 390, 110);
+    await dropStep(page, 'Send email', 390, 360);
+    await dropStep(page, 'Exit', 620, 230);
+    await expect(page.locator('.react-flow__node')).toHaveCount(4);
+
+    // Settings, through the settings panel of each selected step.
+    await open(page, 'trigger_event_1');
+    await settingsForm(page, 'When an event happens')
+      .getByLabel('Event', { exact: true })
+      .fill('cart_updated');
+    await open(page, 'wait_event_1');
+    const wait = settingsForm(page, 'Wait for an event');
+    await wait.getByLabel('Event', { exact: true }).fill('order_completed');
+    await wait.getByLabel('Timeout', { exact: true }).fill('2');
+    await wait.getByLabel('Unit').first().selectOption('seconds');
+    await open(page, 'send_email_1');
+    await settingsForm(page, 'Send email').getByLabel('Template', { exact: true }).selectOption(templateId);
+
+    // Summaries come from the server's node types.
+    await expect(node(page, 'wait_event_1')).toContainText('order_completed');
+
+    await connect(page, 'trigger_event_1', 'out', 'wait_event_1');
+    await connect(page, 'wait_event_1', 'timeout', 'send_email_1');
+    await connect(page, 'wait_event_1', 'received', 'exit_1');
+    await connect(page, 'send_email_1', 'out', 'exit_1');
+    await connect(page, 'send_email_1', 'suppressed', 'exit_1');
+
+    await expect(page.getByText('Ready to publish.')).toBeVisible();
+    await expect(page.getByTestId('save-status')).toHaveText('Saved');
+    if (process.env.E2E_SCREENSHOTS === '1') {
+      await page.getByRole('button', { name: 'Auto-layout left to right' }).click();
+      await page.locator('.tl-canvas').click({ position: { x: 5, y: 5 } });
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: 'docs/screenshots/canvas.png' });
+    }
+
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Publish the first version' });
+    await expect(dialog).toContainText('4 steps go live');
+    await dialog.getByRole('button', { name: 'Publish now' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('journey-status')).toHaveText('Live · v1');
+
+    // The draft the server holds is the graph drawn on the canvas.
+    const saved = await (await request.get(`/api/journeys/${journeyId}`, { headers: admin })).json();
+    expect(saved.status).toBe('live');
+    expect(saved.validation.ok).toBe(true);
+    expect(
+      saved.graph.edges.map((e: { source: string; sourcePort: string; target: string }) =>
+        [e.source, e.sourcePort, e.target].join(' '),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        'trigger_event_1 out wait_event_1',
+        'wait_event_1 timeout send_email_1',
+        'wait_event_1 received exit_1',
+      ]),
+    );
+
+    // A shopper updates a cart and never orders: after the timeout the email is in the outbox.
+    const userId = `shopper-${Date.now()}`;
+    const identify = await request.post('/v1/identify', {
+      headers: writeKey,
+      data: { userId, traits: { email: `${userId}@example.com`, subscriptions: { email: true } } },
+    });
+    expect(identify.status(), await identify.text()).toBe(200);
+    const track = await request.post('/v1/track', {
+      headers: writeKey,
+      data: { userId, event: 'cart_updated', properties: { cart_id: 'cart-42' } },
+    });
+    expect(track.status(), await track.text()).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          const response = await request.get(`/api/messages?userId=${userId}&journeyId=${journeyId}`, {
+            headers: admin,
+          });
+          return ((await response.json()).messages ?? []).map(
+            (m: { channel: string; templateId: string; nodeId: string }) =>
+              `${m.channel} ${m.templateId} ${m.nodeId}`,
+          );
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual([`email ${templateId} send_email_1`]);
+  });
+
+  test('a broken journey shows each error on its step and cannot be published', async ({ page, request }) => {
+    const journeyId = await createJourney(request, 'Half-drawn');
+    await signIn(page);
+    await page.goto(`/journeys/${journeyId}`);
+    await expect(page.getByRole('navigation', { name: 'Steps' })).toBeVisible();
+
+    // Keyboard users add steps with Enter on the palette.
+    await page.getByRole('button', { name: 'Add When an event happens', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect(node(page, 'trigger_event_1')).toBeVisible();
+    await dropStep(page, 'Wait for an event', 620, 110);
+    await settingsForm(page, 'Wait for an event')
+      .getByLabel('Event', { exact: true })
+      .fill('order_completed');
+    await connect(page, 'trigger_event_1', 'out', 'wait_event_1');
+
+    // The trigger has no event yet; the wait's two ports lead nowhere.
+    const trigger = page.getByTestId('node-trigger_event_1');
+    const wait = page.getByTestId('node-wait_event_1');
+    await expect(trigger).toHaveAttribute('data-invalid', 'true');
+    await expect(trigger.locator('.tl-node-problems')).toContainText('event');
+    await expect(wait).toHaveAttribute('data-invalid', 'true');
+    await expect(wait.locator('.tl-port-invalid')).toHaveText(['⚠ received', '⚠ timeout']);
+    await expect(wait.locator('.tl-node-problems')).toContainText('port "received" of node "wait_event_1"');
+
+    const publish = page.getByRole('button', { name: 'Publish', exact: true });
+    await expect(publish).toBeDisabled();
+    const reasons = page.getByRole('list', { name: 'Why the journey cannot be published' });
+    await expect(reasons).toContainText('is not connected to any node');
+    await expect(page.getByRole('list', { name: 'Problems', exact: true }).getByRole('listitem')).toHaveCount(
+      3,
+    );
+
+    // Fixing the trigger's event removes its error; the wait's stay.
+    await open(page, 'trigger_event_1');
+    await settingsForm(page, 'When an event happens')
+      .getByLabel('Event', { exact: true })
+      .fill('cart_updated');
+    await expect(trigger).not.toHaveAttribute('data-invalid', 'true');
+    await expect(page.getByRole('list', { name: 'Problems', exact: true }).getByRole('listitem')).toHaveCount(
+      2,
+    );
+    await expect(publish).toBeDisabled();
+
+    // Undo brings the error back.
+    await page.locator('.tl-canvas .react-flow__pane').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press('Control+z');
+    await expect(trigger).toHaveAttribute('data-invalid', 'true');
+  });
+});
