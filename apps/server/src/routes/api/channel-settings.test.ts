@@ -359,6 +359,21 @@ describe('workspace channel settings', () => {
     expect(mail?.from?.value[0]).toMatchObject({ name: 'Shop', address: 'news@shop.test' });
   });
 
+  it('documents the settings schema in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const put = doc.paths['/api/workspace/channels/{channel}'].put;
+    const variants =
+      put.requestBody.content['application/json'].schema.oneOf ??
+      put.requestBody.content['application/json'].schema.anyOf;
+    expect(
+      variants.map(
+        (v: { properties: { adapter: { const?: string; enum?: string[] } } }) =>
+          v.properties.adapter.const ?? v.properties.adapter.enum?.[0],
+      ),
+    ).toEqual(['sandbox', 'smtp', 'http', 'webhook', 'inapp']);
+    expect(doc.paths['/v1/inapp'].get).toBeDefined();
+  });
+
   it('goes back to the environment when the settings are deleted', async () => {
     const deleted = await t.app.inject({
       method: 'DELETE',
