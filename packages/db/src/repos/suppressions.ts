@@ -145,3 +145,18 @@ export async function listSuppressions(
     next: rows.length > page.limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
   };
 }
+
+/** The channels on which a profile's addresses are suppressed (what the runtime's profile load reads). */
+export async function suppressedChannelsOf(
+  db: DbOrTrx,
+  workspaceId: string,
+  profile: { email: string | null; phone: string | null },
+): Promise<SuppressionChannel[]> {
+  const { rows } = await sql<{ channel: SuppressionChannel }>`
+    select channel from suppressions
+     where workspace_id = ${workspaceId}
+       and (channel, address) in (('email', touchline_address('email', ${profile.email})),
+                                  ('sms', touchline_address('sms', ${profile.phone})),
+                                  ('whatsapp', touchline_address('whatsapp', ${profile.phone})))`.execute(db);
+  return rows.map((r) => r.channel);
+}

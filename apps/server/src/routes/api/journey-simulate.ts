@@ -4,6 +4,7 @@ import {
   findProfileByIdentifier,
   findWorkspace,
   referenceIds,
+  suppressedChannelsOf,
 } from '@touchline/db';
 import { type CompiledJourney, compile, type JourneyError, messagingPolicyOf } from '@touchline/journey';
 import { type ProfileSource, SimulationInputError, simulate } from '@touchline/runtime';
@@ -98,7 +99,9 @@ export async function journeySimulateRoutes(app: FastifyInstance, services: Serv
               { path: 'body.profile.userId', message },
             ]);
           }
-          return { ok: true, compiled, profile, messaging };
+          // The suppression list as the runtime reads it, so a suppressed address shows as suppressed.
+          const suppressed = await suppressedChannelsOf(trx, workspaceId, profile);
+          return { ok: true, compiled, profile: { ...profile, suppressed_channels: suppressed }, messaging };
         });
       if (!loaded.ok) return reply.status(422).send({ errors: [...loaded.errors] });
       const start = body.start ? new Date(body.start) : new Date();

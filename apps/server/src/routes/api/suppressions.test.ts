@@ -157,6 +157,16 @@ describe('the suppression list', () => {
     )[0]?.path.find((s) => s.nodeId === 'email');
     expect(step).toMatchObject({ port: 'suppressed' });
     expect(step?.reason).toMatch(/^suppressed_address: the email address is on the suppression list/);
+
+    // The simulator reads the list as the runtime does.
+    const simulated = await api('POST', `/api/journeys/${journeyId}/simulate`, {
+      profile: { userId: 'grace' },
+      events: [],
+    });
+    expect(simulated.statusCode, simulated.body).toBe(200);
+    expect(simulated.json().messages).toEqual([
+      expect.objectContaining({ nodeId: 'email', suppressedReason: 'suppressed_address' }),
+    ]);
   });
 
   it('matches a phone however the profile wrote it: the API and the runtime normalise alike', async () => {
