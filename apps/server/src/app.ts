@@ -8,6 +8,7 @@ import { registerEditor } from './plugins/editor.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { channelSettingsRoutes } from './routes/api/channel-settings.js';
+import { eventNameRoutes } from './routes/api/event-names.js';
 import { importRoutes } from './routes/api/imports.js';
 import { ingestRoutes } from './routes/api/ingest.js';
 import { journeyEnrollRoutes } from './routes/api/journey-enroll.js';
@@ -78,6 +79,7 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
       await templateRoutes(api, services);
       await segmentRoutes(api, services);
       await profileRoutes(api, services);
+      await eventNameRoutes(api, services);
       await messageRoutes(api, services);
       await suppressionRoutes(api, services);
       await deliveryStatusSecretRoutes(api, services);
