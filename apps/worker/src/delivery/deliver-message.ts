@@ -20,9 +20,10 @@ import {
   releaseMessage,
 } from '@touchline/db';
 import { deliveryBatches } from './batches.js';
-import { retryDeliveryAt } from './retry-at.js';
 import type { Delivery } from './delivery.js';
+import { pacedSlot } from './pacing.js';
 import { recommendedProducts } from './recommendations.js';
+import { retryDeliveryAt } from './retry-at.js';
 
 /** A test send names its recipient; every other message goes to its profile's address. */
 const testRecipient = (message: DeliverableMessage): string | null =>
@@ -30,6 +31,8 @@ const testRecipient = (message: DeliverableMessage): string | null =>
 
 export type DeliveryOutcome =
   | { outcome: 'sent'; providerId: string }
+  /** Held back by the workspace's rate limit: its job is due at its slot, then it is sent. */
+  | { outcome: 'paced'; at: Date }
   | { outcome: 'failed'; error: string }
   /** Not queued: sent, failed or suppressed already, or gone. */
   | { outcome: 'skipped'; status: string }
@@ -81,6 +84,9 @@ export async function deliverMessage(
     return { outcome: 'interrupted' };
   }
   if (message.status !== 'queued' && !resend) return { outcome: 'skipped', status: message.status };
+  // Over the workspace's rate limit for the channel: sent at its slot instead (not rendered now).
+  const pacedUntil = message.status === 'queued' ? await pacedSlot(db, message) : null;
+  if (pacedUntil) return { outcome: 'paced', at: pacedUntil };
 
   let prepared: Prepared;
   try {
