@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Channel, Preview } from './templates-api';
 
 type Device = 'desktop' | 'mobile';
-const widths: Record<Device, number> = { desktop: 640, mobile: 375 };
+const widths: Record<Device, number> = { desktop: 600, mobile: 375 };
 
 /** The rendered template: an email in a sandboxed frame at a device's width, a text as its channel shows it. */
 export function PreviewPane({
