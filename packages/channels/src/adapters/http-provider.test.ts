@@ -177,6 +177,11 @@ describe('http provider adapters', () => {
     expect(requests.length).toBe(before);
   });
 
+  it('is idempotent (resent after a crash) only when the provider deduplicates by key', () => {
+    expect(createSmsAdapter({ url: `${base}/sms` }).idempotent).toBe(false);
+    expect(createSmsAdapter({ url: `${base}/sms`, idempotent: true }).idempotent).toBe(true);
+  });
+
   it('fails a message with no address without calling the provider', async () => {
     const sms = createSmsAdapter({ url: `${base}/sms`, allowPrivate: true });
     await expect(sms.send({ ...message('sms', { text: 'x' }), to: null })).rejects.toThrow(

@@ -36,6 +36,8 @@ export interface HttpProviderOptions {
   timeoutMs?: number | undefined;
   /** Private and loopback addresses allowed: a self-hosted gateway. */
   allowPrivate?: boolean | undefined;
+  /** The provider deduplicates by the idempotency key (see `ChannelAdapter.idempotent`). */
+  idempotent?: boolean | undefined;
   resolve?: ((host: string) => Promise<string[]>) | undefined;
   engines?: LiquidEngines | undefined;
 }
@@ -93,6 +95,7 @@ export function createHttpProviderAdapter(options: HttpProviderOptions): Channel
   return {
     name: `http:${options.channel}`,
     channels: [options.channel],
+    idempotent: options.idempotent === true,
     async send(message: OutboundMessage) {
       if (!message.to) throw new PermanentDeliveryError(`the profile has no ${options.channel} address`);
       await checkHost(url, {

@@ -77,6 +77,7 @@ export function adapterFromSettings(
         providerIdPath: settings.providerIdPath,
         timeoutMs: settings.timeoutMs,
         allowPrivate: settings.allowPrivate || env.allowPrivate === true,
+        idempotent: settings.idempotent,
         engines: env.engines,
         resolve: env.resolve,
       };

@@ -49,6 +49,11 @@ const http = z.strictObject({
   timeoutMs: z.int().min(100).max(60_000).default(10_000),
   /** A self-hosted gateway on a private or loopback address (refused by default). */
   allowPrivate: z.boolean().default(false),
+  /**
+   * The provider deduplicates by the idempotency key: a message a crash left `sending` is sent
+   * again (exactly once) instead of being failed (at most once).
+   */
+  idempotent: z.boolean().default(false),
 });
 
 const webhook = z.strictObject({

@@ -7,6 +7,7 @@ import {
   keepStoredSecrets,
   maskSecrets,
   type SecretValues,
+  SettingsDecryptError,
   splitSecrets,
   validateChannelSettings,
 } from '@touchline/channels';
@@ -63,10 +64,16 @@ export async function channelSettingsRoutes(app: FastifyInstance, services: Serv
   const cipher = createSettingsCipher(services.trackingSecrets);
   const aad = (workspaceId: string, channel: string) => `${workspaceId}/${channel}`;
 
-  const storedSecrets = (workspaceId: string, row: ChannelSettingsRow | undefined): SecretValues =>
-    row?.secrets
-      ? (JSON.parse(cipher.decrypt(row.secrets, aad(workspaceId, row.channel))) as SecretValues)
-      : {};
+  /** The row's credentials; none when they do not decrypt (a lost key: a PUT with new ones mends it). */
+  const storedSecrets = (workspaceId: string, row: ChannelSettingsRow | undefined): SecretValues => {
+    if (!row?.secrets) return {};
+    try {
+      return JSON.parse(cipher.decrypt(row.secrets, aad(workspaceId, row.channel))) as SecretValues;
+    } catch (error) {
+      if (error instanceof SettingsDecryptError) return {};
+      throw error;
+    }
+  };
 
   const toBody = (
     workspaceId: string,
