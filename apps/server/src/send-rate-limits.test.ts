@@ -1,5 +1,6 @@
 import { createDefaultChannels } from '@touchline/channels';
-import { createDelivery } from '@touchline/worker';
+import { createDb } from '@touchline/db';
+import { createDelivery, startWorker } from '@touchline/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, publishEmailJourney, publishJourney } from '../test/journeys.js';
@@ -8,6 +9,7 @@ import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../t
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let newsletterId: string;
 
 const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: Record<string, unknown>) =>
   t.app.inject({ method, url, headers: adminHeaders, ...(payload ? { payload } : {}) });
@@ -93,6 +95,7 @@ describe('per-channel send rate limits and budget', () => {
     });
     expect(template.statusCode, template.body).toBe(201);
     const journeyId = await publishEmailJourney(t, 'Newsletter', template.json().id);
+    newsletterId = journeyId;
     const users = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
     for (const userId of users) await identify(userId, { email: `${userId}@example.com` });
     await Promise.all(users.map((userId) => enroll(journeyId, userId)));
@@ -112,6 +115,44 @@ describe('per-channel send rate limits and budget', () => {
     expect(Math.max(...sentAt) - Math.min(...sentAt)).toBeGreaterThanOrEqual(2_000);
     // Held back rather than dropped: the later ones waited for slots reserved for them.
     expect(messages.filter((m) => m.paced_until !== null).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps the pace with a second worker on its own connections: one schedule in PostgreSQL', async () => {
+    const other = createDb(t.database.url, { max: 8 });
+    const { pino } = await import('pino');
+    const worker = await startWorker({
+      db: other.db,
+      pool: other.pool,
+      logger: pino({ level: 'warn' }),
+      concurrency: 8,
+      pollInterval: 100,
+      delivery: createDelivery({
+        channels: createDefaultChannels({
+          smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+          emailFrom: 'Shop <news@shop.test>',
+        }),
+      }),
+    });
+    try {
+      const users = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6'];
+      for (const userId of users) await identify(userId, { email: `${userId}@example.com` });
+      await Promise.all(users.map((userId) => enroll(newsletterId, userId)));
+      const messages = await eventually(async () => {
+        const rows = (await messagesOf(newsletterId)).filter((m) => users.includes(m.user_id));
+        expect(rows.map((m) => m.status)).toEqual(users.map(() => 'sent'));
+        return rows;
+      }, 30_000);
+      expect(messages.every((m) => m.delivery_attempts === 1)).toBe(true);
+      const received = smtp.received.flatMap((mail) => [
+        ...new Set(JSON.stringify(mail.to).match(/w\d@example\.com/g)),
+      ]);
+      expect(received.sort()).toEqual(users.map((u) => `${u}@example.com`));
+      const sentAt = messages.map((m) => m.sent_at!.getTime());
+      expect(Math.max(...sentAt) - Math.min(...sentAt)).toBeGreaterThanOrEqual(2_000);
+    } finally {
+      await worker.stop();
+      await other.close();
+    }
   });
 
   it('suppresses the sends past the daily SMS budget as budget_exceeded', async () => {
