@@ -2,7 +2,9 @@ import { conditionGroupSchema, defineNodeType } from '@touchline/journey';
 import { z } from 'zod';
 import { describeCondition, oneLine } from '../shared/describe.js';
 
-export const conditionConfigSchema = z.strictObject({ conditions: conditionGroupSchema });
+export const conditionConfigSchema = z.strictObject({
+  conditions: conditionGroupSchema.meta({ title: 'Conditions', widget: 'conditions' }),
+});
 
 export type ConditionConfig = z.infer<typeof conditionConfigSchema>;
 

@@ -4,9 +4,12 @@ import { oneLine } from '../shared/describe.js';
 
 export const notifyTeamConfigSchema = z.strictObject({
   /** Where the team hears about it: a Slack channel, an email address, a webhook name. */
-  channel: z.string().min(1, { error: 'choose where to notify' }),
+  channel: z
+    .string()
+    .min(1, { error: 'choose where to notify' })
+    .meta({ title: 'Notify', description: 'A Slack channel, an email address or a webhook name.' }),
   /** Liquid text; sees `profile`, `event` and `journey`. */
-  message: z.string().min(1, { error: 'write the message' }),
+  message: z.string().min(1, { error: 'write the message' }).meta({ title: 'Message', widget: 'multiline' }),
 });
 
 export type NotifyTeamConfig = z.infer<typeof notifyTeamConfigSchema>;

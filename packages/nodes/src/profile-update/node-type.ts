@@ -8,9 +8,12 @@ const tagSchema = z.string().min(1, { error: 'a tag must not be empty' });
 export const profileUpdateConfigSchema = z
   .strictObject({
     /** Traits to set; `null` clears one. */
-    set: z.record(z.string().min(1), traitValueSchema).optional(),
-    addTags: z.array(tagSchema).optional(),
-    removeTags: z.array(tagSchema).optional(),
+    set: z
+      .record(z.string().min(1), traitValueSchema)
+      .optional()
+      .meta({ title: 'Set traits', description: 'An empty value (null) clears the trait.' }),
+    addTags: z.array(tagSchema).optional().meta({ title: 'Add tags' }),
+    removeTags: z.array(tagSchema).optional().meta({ title: 'Remove tags' }),
   })
   .refine(
     (config) =>

@@ -3,9 +3,15 @@ import { z } from 'zod';
 import { sendPorts } from '../shared/template-send.js';
 
 export const sendEmailConfigSchema = z.strictObject({
-  templateId: z.string().min(1, { error: 'choose a template' }),
+  templateId: z
+    .string()
+    .min(1, { error: 'choose a template' })
+    .meta({ title: 'Template', widget: 'template' }),
   /** Transactional email (a receipt, a password reset) skips marketing consent; use sparingly. */
-  transactional: z.boolean().default(false),
+  transactional: z.boolean().default(false).meta({
+    title: 'Transactional',
+    description: 'Receipts and password resets: sent without marketing consent. Use sparingly.',
+  }),
 });
 
 export type SendEmailConfig = z.infer<typeof sendEmailConfigSchema>;

@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 /** Config of the template-based sends (SMS, push, WhatsApp, in-app). */
 export const templateSendConfigSchema = z.strictObject({
-  templateId: z.string().min(1, { error: 'choose a template' }),
+  templateId: z
+    .string()
+    .min(1, { error: 'choose a template' })
+    .meta({ title: 'Template', widget: 'template' }),
 });
 
 export type TemplateSendConfig = z.infer<typeof templateSendConfigSchema>;

@@ -9,15 +9,21 @@ export const splitAudienceConfigSchema = z.strictObject({
   branches: z
     .array(
       z.strictObject({
-        port: identifierSchema.refine((port) => port !== ELSE_PORT, {
-          error: '"else" is reserved for the fallback',
-        }),
-        conditions: conditionGroupSchema,
+        port: identifierSchema
+          .refine((port) => port !== ELSE_PORT, {
+            error: '"else" is reserved for the fallback',
+          })
+          .meta({ title: 'Port', description: 'The name of the way out, e.g. vip.' }),
+        conditions: conditionGroupSchema.meta({ title: 'Conditions', widget: 'conditions' }),
       }),
     )
     .min(1, { error: 'add at least one branch' })
     .refine((branches) => new Set(branches.map((branch) => branch.port)).size === branches.length, {
       error: 'each branch needs its own port name',
+    })
+    .meta({
+      title: 'Branches',
+      description: 'Checked in order: the first that matches wins, otherwise "else".',
     }),
 });
 

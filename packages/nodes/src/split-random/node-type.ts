@@ -6,11 +6,18 @@ export const splitRandomConfigSchema = z.strictObject({
   branches: z
     .array(
       z.strictObject({
-        port: identifierSchema,
+        port: identifierSchema.meta({ title: 'Port' }),
         /** Whole percent of profiles sent this way. */
-        weight: z.int().min(1, { error: 'weight must be at least 1 (%)' }).max(100),
+        weight: z
+          .int()
+          .min(1, { error: 'weight must be at least 1 (%)' })
+          .max(100)
+          .meta({ title: 'Weight', description: 'Percent of people; the weights add up to 100.' }),
         /** Marks the control group that receives nothing; analytics measure uplift against it. */
-        holdout: z.boolean().default(false),
+        holdout: z
+          .boolean()
+          .default(false)
+          .meta({ title: 'Holdout', description: 'A control group that receives nothing.' }),
       }),
     )
     .min(2, { error: 'a random split needs at least two branches' })

@@ -4,9 +4,18 @@ import { describeCondition, oneLine } from '../shared/describe.js';
 
 export const triggerEventConfigSchema = z.strictObject({
   /** The tracked event name that enrolls, e.g. `cart_updated`. */
-  event: z.string().min(1, { error: 'name the event that starts the journey' }),
+  event: z
+    .string()
+    .min(1, { error: 'name the event that starts the journey' })
+    .meta({ title: 'Event', widget: 'event-name' }),
   /** Extra conditions on the event or profile, e.g. a cart value over 50. */
-  conditions: conditionGroupSchema.optional(),
+  conditions: conditionGroupSchema
+    .optional()
+    .meta({
+      title: 'Conditions',
+      widget: 'conditions',
+      description: 'Only events (and people) that match enter.',
+    }),
 });
 
 export type TriggerEventConfig = z.infer<typeof triggerEventConfigSchema>;

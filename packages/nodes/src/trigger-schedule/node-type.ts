@@ -17,15 +17,21 @@ const cronSchema = z.string().check((ctx) => {
 export const triggerScheduleConfigSchema = z
   .strictObject({
     /** The segment whose members enter, or `all` for every profile of the workspace. */
-    segmentId: z.string().min(1, { error: 'choose the segment to enroll, or "all"' }),
+    segmentId: z
+      .string()
+      .min(1, { error: 'choose the segment to enroll, or "all"' })
+      .meta({ title: 'Segment', widget: 'segment', allowAll: true }),
     /** Recurring: five-field cron, e.g. `0 9 * * *` for 09:00 daily. */
-    cron: cronSchema.optional(),
+    cron: cronSchema.optional().meta({
+      title: 'Cron',
+      description: 'Recurring, e.g. 0 9 * * * for 09:00 daily. Set one of cron, once at, or every.',
+    }),
     /** Once, at this instant. */
-    at: dateTimeSchema.optional(),
+    at: dateTimeSchema.optional().meta({ title: 'Once at' }),
     /** Repeatedly, this long apart. */
-    every: positiveDurationSchema.optional(),
+    every: positiveDurationSchema.optional().meta({ title: 'Every', widget: 'duration' }),
     /** `profile` runs at the wall-clock time in each profile's timezone. */
-    timezone: timezoneSchema.default('profile'),
+    timezone: timezoneSchema.default('profile').meta({ title: 'Timezone', widget: 'timezone' }),
   })
   .refine(
     (config) => [config.cron, config.at, config.every].filter((value) => value !== undefined).length === 1,

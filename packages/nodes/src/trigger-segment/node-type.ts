@@ -2,8 +2,11 @@ import { defineNodeType } from '@touchline/journey';
 import { z } from 'zod';
 
 export const triggerSegmentConfigSchema = z.strictObject({
-  segmentId: z.string().min(1, { error: 'choose a segment' }),
-  on: z.enum(['enter', 'exit']).default('enter'),
+  segmentId: z.string().min(1, { error: 'choose a segment' }).meta({ title: 'Segment', widget: 'segment' }),
+  on: z
+    .enum(['enter', 'exit'])
+    .default('enter')
+    .meta({ title: 'Enroll when they', description: 'enter: join the segment; exit: leave it.' }),
 });
 
 export type TriggerSegmentConfig = z.infer<typeof triggerSegmentConfigSchema>;

@@ -4,7 +4,7 @@ import { humanDuration } from '../shared/describe.js';
 
 export const waitDurationConfigSchema = z.strictObject({
   /** ISO-8601, e.g. `PT24H`, `P3D`. */
-  duration: positiveDurationSchema,
+  duration: positiveDurationSchema.meta({ title: 'Duration', widget: 'duration' }),
 });
 
 export type WaitDurationConfig = z.infer<typeof waitDurationConfigSchema>;

@@ -4,11 +4,13 @@ import { z } from 'zod';
 export const waitUntilConfigSchema = z
   .strictObject({
     /** The next occurrence of this wall-clock time, `HH:MM`. */
-    time: timeOfDaySchema.optional(),
+    time: timeOfDaySchema.optional().meta({ title: 'Time of day', widget: 'time-of-day' }),
     /** Or an absolute instant. */
-    at: dateTimeSchema.optional(),
+    at: dateTimeSchema
+      .optional()
+      .meta({ title: 'Date and time', description: 'Instead of a time of day: wait until this instant.' }),
     /** For `time`: `profile` (the profile's timezone) or an IANA name. */
-    timezone: timezoneSchema.default('profile'),
+    timezone: timezoneSchema.default('profile').meta({ title: 'Timezone', widget: 'timezone' }),
   })
   .refine((config) => (config.time === undefined) !== (config.at === undefined), {
     error: 'set either time (HH:MM) or at (a date-time), not both',
