@@ -157,14 +157,12 @@ test.describe('the journeys list and the template editor', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText(mjml);
     await page.getByText('Sample event').click();
-    await page
-      .getByLabel('Sample event (JSON)')
-      .fill(
-        JSON.stringify({
-          event: 'cart_updated',
-          properties: { items: [{ name: 'Red running shoes', price: 89 }] },
-        }),
-      );
+    await page.getByLabel('Sample event (JSON)').fill(
+      JSON.stringify({
+        event: 'cart_updated',
+        properties: { items: [{ name: 'Red running shoes', price: 89 }] },
+      }),
+    );
     await expect(frame.getByText('Ada, your cart is waiting')).toBeVisible();
     await expect(frame.getByText('Red running shoes — 89 EUR')).toBeVisible();
     await page.getByLabel('Subject').fill('{{ profile.first_name }}, your cart is waiting');
@@ -215,5 +213,41 @@ test.describe('the journeys list and the template editor', () => {
       (await messages.json()) as { messages: Array<{ test: boolean; templateVersion: number }> }
     ).messages;
     expect(message).toMatchObject({ test: true, templateVersion: 2 });
+  });
+
+  test('previews an SMS for a chosen profile as its text is typed', async ({ page, request }) => {
+    await identify(request, 'grace', { first_name: 'Grace', phone: '+447700900123' });
+    await signIn(page);
+    await page.goto('/templates?channel=sms');
+    await page.getByRole('button', { name: 'New template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New template' });
+    await expect(dialog.getByLabel('Channel')).toHaveValue('sms');
+    await dialog.getByLabel('Name').fill('Discount code');
+    await dialog.getByRole('button', { name: 'Create template' }).click();
+
+    await page.getByPlaceholder('a user id (empty: nobody)').fill('grace');
+    await page
+      .getByLabel('Text')
+      .fill('Hi {{ profile.first_name }}, here is 10% off: {{ event.properties.code }}');
+    await page.getByText('Sample event').click();
+    await page
+      .getByLabel('Sample event (JSON)')
+      .fill('{ "event": "cart_updated", "properties": { "code": "TEN" } }');
+    await expect(page.getByTestId('text-preview')).toHaveText('Hi Grace, here is 10% off: TEN');
+
+    // Liquid that does not parse: the error names the field and line.
+    await page.getByLabel('Text').fill('Hi {{ profile.first_name | shout }}');
+    await expect(page.getByRole('alert').filter({ hasText: 'undefined filter: shout' })).toContainText(
+      'text',
+    );
+    await page.getByLabel('Text').fill('Hi {{ profile.first_name }}');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Saved · v2')).toBeVisible();
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Templates' }).click();
+    await page.getByRole('button', { name: 'SMS', exact: true }).click();
+    const table = page.getByRole('table', { name: 'Templates' });
+    await expect(table.getByRole('link', { name: 'Discount code' })).toBeVisible();
+    await expect(table.getByRole('link', { name: 'Cart reminder' })).toHaveCount(0);
   });
 });
