@@ -20,6 +20,8 @@ export interface NodeSettingsFormProps {
   errors?: readonly FieldError[];
   /** Where pickers get events, templates and segments; the admin API by default. */
   lookups?: SettingsLookups;
+  /** Shows the settings without letting them change (a published version). */
+  readOnly?: boolean;
 }
 
 const noErrors: readonly FieldError[] = [];
@@ -52,6 +54,7 @@ function SettingsForm({
   onChange,
   errors = noErrors,
   lookups = httpLookups,
+  readOnly = false,
 }: NodeSettingsFormProps) {
   const root = nodeType.configSchema as Schema;
   const config = useMemo(
@@ -71,7 +74,9 @@ function SettingsForm({
         onSubmit={(event) => event.preventDefault()}
       >
         {nodeType.description ? <p className="tl-settings__intro">{nodeType.description}</p> : null}
-        <SchemaField schema={root} path={[]} value={config} required onChange={onChange} />
+        <fieldset className="tl-settings__fields" disabled={readOnly}>
+          <SchemaField schema={root} path={[]} value={config} required onChange={onChange} />
+        </fieldset>
       </form>
     </FormContext.Provider>
   );

@@ -103,7 +103,7 @@ describe('field model of the built-in node types', () => {
     expect(body.kind).toBe('variant');
     expect(
       (body as unknown as { options: { label: string }[] }).options.map((option) => option.label),
-    ).toEqual(['Text', 'Fields']);
+    ).toEqual(['Text', 'JSON']);
     expect(propertyModel('profile.update', 'set').field.kind).toBe('record');
     expect(propertyModel('profile.update', 'addTags').field).toMatchObject({
       kind: 'array',

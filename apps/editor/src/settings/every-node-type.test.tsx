@@ -1,0 +1,66 @@
+// @vitest-environment jsdom
+
+import { cleanup, render } from '@testing-library/react';
+import { createBuiltinRegistry } from '@touchline/nodes';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SettingsLookups } from './data/lookups';
+import { NodeSettingsForm } from './NodeSettingsForm';
+import { fieldModel, type Schema } from './schema/json-schema';
+
+const lookups: SettingsLookups = {
+  eventNames: async () => [],
+  templates: async () => [],
+  segments: async () => [],
+};
+
+afterEach(cleanup);
+
+describe('every built-in node type', () => {
+  const descriptions = createBuiltinRegistry().describe();
+
+  it.each(descriptions.map((description) => [description.type, description] as const))(
+    '%s: draws its defaults with every input named by a label',
+    (_type, description) => {
+      const { container } = render(
+        <NodeSettingsForm
+          nodeType={description}
+          value={description.defaults}
+          onChange={() => {}}
+          lookups={lookups}
+        />,
+      );
+      const controls = [...container.querySelectorAll<HTMLInputElement>('input, select, textarea')];
+      const unnamed = controls.filter(
+        (control) => (control.labels?.length ?? 0) === 0 && !control.getAttribute('aria-label'),
+      );
+      expect(unnamed.map((control) => control.outerHTML)).toEqual([]);
+      // Fields of the config's own schema carry a visible <label>, not only an aria-label.
+      const root = description.configSchema as Schema;
+      const properties = Object.entries((root.properties ?? {}) as Record<string, Schema>);
+      const labelled = [...container.querySelectorAll('label, legend, .tl-field__label')].map(
+        (label) => label.textContent ?? '',
+      );
+      for (const [name, schema] of properties) {
+        const { label } = fieldModel(schema, root, name);
+        expect(
+          labelled.some((text) => text.startsWith(label)),
+          `${name} labelled "${label}"`,
+        ).toBe(true);
+      }
+    },
+  );
+
+  it('shows schema defaults as chosen (a webhook posts unless told otherwise)', () => {
+    const webhook = descriptions.find((description) => description.type === 'send.webhook')!;
+    const { getByLabelText } = render(
+      <NodeSettingsForm
+        nodeType={webhook}
+        value={{ url: 'https://example.com/hook' }}
+        onChange={() => {}}
+        lookups={lookups}
+      />,
+    );
+    expect((getByLabelText('Method') as HTMLSelectElement).value).toBe('"POST"');
+    expect((getByLabelText('URL') as HTMLInputElement).value).toBe('https://example.com/hook');
+  });
+});
