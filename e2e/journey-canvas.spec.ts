@@ -122,6 +122,15 @@ test.describe('the journey canvas', () => {
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId('journey-status')).toHaveText('Live · v1');
 
+    // The simulator runs the journey for a made-up shopper and lights up the path taken.
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    await expect(page.getByLabel('Event 1')).toHaveValue('cart_updated');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await expect(page.getByTestId('simulation-status')).toContainText('Completed');
+    await expect(page.getByRole('list', { name: 'Path' })).toContainText('Wait for an event → timeout');
+    await expect(page.getByTestId('node-send_email_1')).toHaveClass(/tl-node-onpath/);
+    await page.getByRole('button', { name: 'Simulate' }).click();
+
     // The draft the server holds is the graph drawn on the canvas.
     const saved = await (await request.get(`/api/journeys/${journeyId}`, { headers: admin })).json();
     expect(saved.status).toBe('live');
@@ -214,5 +223,18 @@ test.describe('the journey canvas', () => {
     await page.locator('.tl-canvas .react-flow__pane').click({ position: { x: 10, y: 10 } });
     await page.keyboard.press('Control+z');
     await expect(trigger).toHaveAttribute('data-invalid', 'true');
+
+    // Copy and paste a step with a new id; delete it; undo and redo the delete.
+    await open(page, 'wait_event_1');
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect(node(page, 'wait_event_2')).toBeVisible();
+    await page.keyboard.press('Delete');
+    await expect(node(page, 'wait_event_2')).toHaveCount(0);
+    await page.keyboard.press('Control+z');
+    await expect(node(page, 'wait_event_2')).toBeVisible();
+    await page.keyboard.press('Control+Shift+z');
+    await expect(node(page, 'wait_event_2')).toHaveCount(0);
+    await expect(page.locator('.react-flow__node')).toHaveCount(2);
   });
 });

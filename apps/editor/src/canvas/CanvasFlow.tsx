@@ -8,7 +8,7 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { type DragEvent, type RefObject, useCallback, useContext, useState } from 'react';
+import { type DragEvent, type RefObject, useCallback, useContext, useMemo, useState } from 'react';
 import { NodeTypesContext, useCanvas, useCanvasStore } from './canvas-context';
 import type { CanvasNode } from './graph-model';
 import { nodeTypes } from './JourneyNodeCard';
@@ -27,7 +27,16 @@ const minimapColour = (node: CanvasNode, categories: ReadonlyMap<string, string>
 export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElement | null> }) {
   const store = useCanvasStore();
   const nodes = useCanvas((state) => state.nodes);
-  const edges = useCanvas((state) => state.edges);
+  const storedEdges = useCanvas((state) => state.edges);
+  const highlight = useCanvas((state) => state.highlight);
+  // A simulated path is drawn on the edges it took; the store keeps edges as the document has them.
+  const edges = useMemo(() => {
+    if (!highlight) return storedEdges;
+    const taken = new Set(highlight.edges);
+    return storedEdges.map((edge) =>
+      taken.has(edge.id) ? { ...edge, className: 'tl-edge-onpath', animated: true } : edge,
+    );
+  }, [storedEdges, highlight]);
   const readOnly = useCanvas((state) => state.readOnly);
   const onNodesChange = useCanvas((state) => state.onNodesChange);
   const onEdgesChange = useCanvas((state) => state.onEdgesChange);

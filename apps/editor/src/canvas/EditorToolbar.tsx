@@ -13,12 +13,15 @@ interface Props {
   name: string;
   saveStatus: SaveStatus;
   viewingVersion: number | null;
-  historyOpen: boolean;
-  onToggleHistory: () => void;
+  panel: SidePanel;
+  onPanel: (panel: SidePanel) => void;
 }
 
+/** What the side panel shows under the publish controls. */
+export type SidePanel = 'settings' | 'history' | 'simulate';
+
 /** Journey name, save status, undo/redo, layout and zoom, history. */
-export function EditorToolbar({ name, saveStatus, viewingVersion, historyOpen, onToggleHistory }: Props) {
+export function EditorToolbar({ name, saveStatus, viewingVersion, panel, onPanel }: Props) {
   const canUndo = useCanvas((state) => state.past.length > 0 && !state.readOnly);
   const canRedo = useCanvas((state) => state.future.length > 0 && !state.readOnly);
   const readOnly = useCanvas((state) => state.readOnly);
@@ -83,9 +86,25 @@ export function EditorToolbar({ name, saveStatus, viewingVersion, historyOpen, o
           Zoom to fit
         </button>
       </div>
-      <button type="button" className="tl-button" aria-pressed={historyOpen} onClick={onToggleHistory}>
-        History
-      </button>
+      <div className="tl-toolbar-group">
+        <button
+          type="button"
+          className="tl-button"
+          aria-pressed={panel === 'simulate'}
+          disabled={readOnly}
+          onClick={() => onPanel(panel === 'simulate' ? 'settings' : 'simulate')}
+        >
+          Simulate
+        </button>
+        <button
+          type="button"
+          className="tl-button"
+          aria-pressed={panel === 'history'}
+          onClick={() => onPanel(panel === 'history' ? 'settings' : 'history')}
+        >
+          History
+        </button>
+      </div>
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { CanvasFlow, DROP_OFFSET } from './CanvasFlow';
 import { canvasApi, type JourneyDetail, type JourneySummary, type RunningEnrollments } from './canvas-api';
 import { CanvasStoreContext, NodeTypesContext, useCanvas } from './canvas-context';
 import { type CanvasStore, createCanvasStore } from './canvas-store';
-import { EditorToolbar } from './EditorToolbar';
+import { EditorToolbar, type SidePanel } from './EditorToolbar';
 import { fromStoredGraph } from './graph-model';
 import { JourneySettingsPanel } from './JourneySettingsPanel';
 import { NodeSettingsPanel } from './NodeSettingsPanel';
@@ -14,6 +14,7 @@ import { Palette } from './Palette';
 import { ProblemsList } from './ProblemsList';
 import { PublishDialog } from './PublishDialog';
 import { PublishPanel } from './PublishPanel';
+import { SimulatorPanel } from './SimulatorPanel';
 import { useAutosave } from './use-autosave';
 import { useLiveValidation } from './use-live-validation';
 import { useCanvasShortcuts } from './use-shortcuts';
@@ -33,7 +34,7 @@ export function JourneyEditor({ journey, nodeTypes }: Props) {
     }),
   );
   const [viewing, setViewing] = useState<{ version: number; store: CanvasStore } | null>(null);
-  const [historyOpen, setHistoryOpen] = useState(false);
+  const [panel, setPanel] = useState<SidePanel>('settings');
   const store = viewing?.store ?? draftStore;
 
   return (
@@ -44,8 +45,11 @@ export function JourneyEditor({ journey, nodeTypes }: Props) {
             journey={journey}
             draftStore={draftStore}
             viewingVersion={viewing?.version ?? null}
-            historyOpen={historyOpen}
-            onToggleHistory={() => setHistoryOpen((open) => !open)}
+            panel={panel}
+            onPanel={(next) => {
+              draftStore.getState().setHighlight(null);
+              setPanel(next);
+            }}
             onOpenVersion={async (version) => {
               const stored = await canvasApi.version(journey.id, version);
               const validation = await canvasApi.validate(stored.graph);
@@ -69,8 +73,8 @@ interface FrameProps {
   journey: JourneyDetail;
   draftStore: CanvasStore;
   viewingVersion: number | null;
-  historyOpen: boolean;
-  onToggleHistory: () => void;
+  panel: SidePanel;
+  onPanel: (panel: SidePanel) => void;
   onOpenVersion: (version: number) => Promise<void>;
   onBackToDraft: () => void;
 }
@@ -79,8 +83,8 @@ function EditorFrame({
   journey,
   draftStore,
   viewingVersion,
-  historyOpen,
-  onToggleHistory,
+  panel,
+  onPanel,
   onOpenVersion,
   onBackToDraft,
 }: FrameProps) {
@@ -166,8 +170,8 @@ function EditorFrame({
         name={journey.name}
         saveStatus={saveStatus}
         viewingVersion={viewingVersion}
-        historyOpen={historyOpen}
-        onToggleHistory={onToggleHistory}
+        panel={panel}
+        onPanel={onPanel}
       />
       <div className={`tl-editor-body${readOnly ? ' tl-editor-readonly' : ''}`}>
         {readOnly ? (
@@ -204,7 +208,9 @@ function EditorFrame({
               {notice}
             </p>
           )}
-          {historyOpen ? (
+          {panel === 'simulate' && !readOnly ? (
+            <SimulatorPanel journeyId={journey.id} beforeRun={flush} />
+          ) : panel === 'history' ? (
             <VersionHistory
               journeyId={journey.id}
               liveVersion={journey.liveVersion}

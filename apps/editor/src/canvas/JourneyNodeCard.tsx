@@ -1,8 +1,8 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { CategoryIcon } from './CategoryIcon';
 import { useCanvas, useNodeType } from './canvas-context';
-import { iconOf } from './categories';
 import type { CanvasNode } from './graph-model';
 import { hasTarget, portsOf } from './ports';
 
@@ -13,6 +13,7 @@ function JourneyNodeCardView({ id, data, selected }: NodeProps<CanvasNode>) {
   const description = useNodeType(data.nodeType);
   const view = useCanvas((state) => state.validation.views[id]);
   const direction = useCanvas((state) => state.direction);
+  const onPath = useCanvas((state) => state.highlight?.nodes.includes(id) ?? false);
   const problems = useCanvas(
     useShallow((state) => state.validation.problems.filter((problem) => problem.nodeId === id)),
   );
@@ -24,7 +25,7 @@ function JourneyNodeCardView({ id, data, selected }: NodeProps<CanvasNode>) {
 
   return (
     <div
-      className={`tl-node tl-node-${category}${problems.length > 0 ? ' tl-node-invalid' : ''}${selected ? ' tl-node-selected' : ''}${horizontal ? '' : ' tl-node-tb'}`}
+      className={`tl-node tl-node-${category}${problems.length > 0 ? ' tl-node-invalid' : ''}${selected ? ' tl-node-selected' : ''}${horizontal ? '' : ' tl-node-tb'}${onPath ? ' tl-node-onpath' : ''}`}
       data-testid={`node-${id}`}
       data-invalid={problems.length > 0 || undefined}
     >
@@ -38,8 +39,8 @@ function JourneyNodeCardView({ id, data, selected }: NodeProps<CanvasNode>) {
         />
       )}
       <div className="tl-node-head">
-        <span className="tl-node-icon" aria-hidden="true">
-          {iconOf(description?.category)}
+        <span className="tl-node-icon">
+          <CategoryIcon category={description?.category} />
         </span>
         <span className="tl-node-title">{title}</span>
       </div>

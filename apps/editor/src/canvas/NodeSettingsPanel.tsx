@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { type FieldError, NodeSettingsForm } from '../settings/NodeSettingsForm';
+import { CategoryIcon } from './CategoryIcon';
 import { useCanvas, useNodeType } from './canvas-context';
-import { iconOf } from './categories';
 import type { CanvasNode } from './graph-model';
 
 /** The settings of the one selected node: label, id and the form generated from its type's schema. */
@@ -26,7 +26,9 @@ export function NodeSettingsPanel({ node }: { node: CanvasNode }) {
   return (
     <section className="tl-panel" aria-labelledby="tl-node-settings-title">
       <h2 id="tl-node-settings-title">
-        <span aria-hidden="true">{iconOf(description?.category)} </span>
+        <span className={`tl-panel-icon tl-node-${description?.category ?? 'unknown'}`}>
+          <CategoryIcon category={description?.category} />
+        </span>
         {node.data.label || description?.label || node.data.nodeType}
       </h2>
       <dl className="tl-node-facts">

@@ -1,6 +1,7 @@
 import type { NodeTypeDescription } from '@touchline/journey';
 import { useContext, useState } from 'react';
 import { NODE_TYPE_MIME } from './CanvasFlow';
+import { CategoryIcon } from './CategoryIcon';
 import { NodeTypesContext } from './canvas-context';
 import { categories } from './categories';
 
@@ -34,7 +35,7 @@ export function Palette({ onAdd }: { onAdd: (nodeType: NodeTypeDescription) => v
         return (
           <section key={category.id} className={`tl-palette-group tl-palette-${category.id}`}>
             <h2>
-              <span aria-hidden="true">{category.icon}</span> {category.name}
+              <CategoryIcon category={category.id} /> {category.name}
             </h2>
             <ul>
               {items.map((d) => (

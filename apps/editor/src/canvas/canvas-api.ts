@@ -1,6 +1,7 @@
 import type { NodeTypeDescription } from '@touchline/journey';
 import { ApiError, request } from '../api';
 import type { JourneyProblem, NodeView, Validation } from './canvas-store';
+import type { SimulationResult } from './simulation';
 
 export type JourneyStatus = 'draft' | 'live' | 'paused' | 'archived';
 
@@ -49,6 +50,9 @@ export const canvasApi = {
     ),
   version: (id: string, version: number) =>
     request<VersionSummary & { graph: unknown }>('GET', `/api/journeys/${id}/versions/${version}`),
+
+  simulate: (id: string, body: unknown) =>
+    request<SimulationResult>('POST', `/api/journeys/${id}/simulate`, body),
 
   /** Validates a graph; a 422 is an answer (the errors), not a failure. */
   async validate(graph: unknown, signal?: AbortSignal): Promise<Omit<Validation, 'revision'>> {

@@ -10,6 +10,7 @@ import {
   toStoredGraph,
 } from './graph-model';
 import { layoutPositions } from './layout';
+import type { PathHighlight } from './simulation';
 
 /** One validation error as the API names it. */
 export interface JourneyProblem {
@@ -50,6 +51,8 @@ export interface CanvasState extends Snapshot {
   /** The last recorded edit, so that a burst of typing into one field is one undo step. */
   lastEdit: { key: string; at: number } | null;
   extra: Record<string, unknown>;
+  /** A simulated run's path, highlighted on the canvas; not part of the document. */
+  highlight: PathHighlight | null;
 
   onNodesChange(changes: NodeChange<CanvasNode>[]): void;
   onEdgesChange(changes: EdgeChange[]): void;
@@ -66,6 +69,7 @@ export interface CanvasState extends Snapshot {
   undo(): void;
   redo(): void;
   setValidation(validation: Validation): void;
+  setHighlight(highlight: PathHighlight | null): void;
 }
 
 export type CanvasStore = StoreApi<CanvasState>;
@@ -130,6 +134,7 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
       clipboard: null,
       validation: options.validation ?? { revision: null, problems: [], views: {} },
       lastEdit: null,
+      highlight: null,
 
       onNodesChange(changes) {
         const state = get();
@@ -273,6 +278,10 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
 
       setValidation(validation) {
         set({ validation });
+      },
+
+      setHighlight(highlight) {
+        set({ highlight });
       },
     };
   });
