@@ -16,26 +16,38 @@ export interface FieldShellProps {
   readonly errors: readonly FieldError[];
   /** Extra controls beside the label (a "Remove" button). */
   readonly actions?: ReactNode;
+  /** `check`: the input before its label on one line, as checkboxes read. */
+  readonly layout?: 'stack' | 'check';
   readonly children: (input: InputProps) => ReactNode;
 }
 
 /** A label, the input, its hint and its errors; the input is described by both. */
-export function FieldShell({ label, description, optional, errors, actions, children }: FieldShellProps) {
+export function FieldShell({
+  label,
+  description,
+  optional,
+  errors,
+  actions,
+  layout = 'stack',
+  children,
+}: FieldShellProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy =
     [description ? hintId : null, errors.length > 0 ? errorId : null].filter(Boolean).join(' ') || undefined;
+  const input = children({ id, describedBy, invalid: errors.length > 0 });
   return (
     <div className={`tl-field${errors.length > 0 ? ' tl-field--invalid' : ''}`}>
       <div className="tl-field__head">
+        {layout === 'check' ? input : null}
         <label className="tl-field__label" htmlFor={id}>
           {label}
         </label>
         {optional ? <span className="tl-field__optional">optional</span> : null}
         {actions}
       </div>
-      {children({ id, describedBy, invalid: errors.length > 0 })}
+      {layout === 'check' ? null : input}
       {description ? (
         <p className="tl-field__hint" id={hintId}>
           {description}

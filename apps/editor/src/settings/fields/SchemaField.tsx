@@ -58,9 +58,11 @@ export function SchemaField(props: SchemaFieldProps) {
     <FieldShell
       label={label}
       description={model.description}
-      optional={optional && field.kind !== 'const'}
+      // A field with a default always has a value, so "optional" would only confuse.
+      optional={optional && field.kind !== 'const' && model.schema.default === undefined}
       errors={own}
       actions={props.actions}
+      layout={field.kind === 'boolean' ? 'check' : 'stack'}
     >
       {(input) => {
         switch (field.kind) {
