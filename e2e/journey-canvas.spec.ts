@@ -58,6 +58,8 @@ test.describe('the journey canvas', () => {
     page,
     request,
   }) => {
+    // A long walk through the editor on a shared machine.
+    test.setTimeout(90_000);
     const template = await request.post('/api/templates', {
       headers: admin,
       data: {
@@ -173,6 +175,32 @@ test.describe('the journey canvas', () => {
         { timeout: 20_000 },
       )
       .toEqual([`email ${templateId} send_email_1`]);
+
+    // Pause and resume by status; the published version opens read-only from the history.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByTestId('journey-status')).toHaveText('Paused · v1');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect(page.getByTestId('journey-status')).toHaveText('Live · v1');
+    await page.getByRole('button', { name: 'History' }).click();
+    await page.getByRole('button', { name: 'Open version 1' }).click();
+    await expect(page.getByText('Version 1 · read-only')).toBeVisible();
+    await expect(page.locator('.react-flow__node')).toHaveCount(4);
+    await expect(page.getByRole('navigation', { name: 'Steps' })).toHaveCount(0);
+    await page.getByRole('button', { name: 'Back to the draft' }).first().click();
+    await expect(page.getByRole('navigation', { name: 'Steps' })).toBeVisible();
+
+    // Publishing again shows what changed from the live version and where running enrollments go.
+    await page.getByRole('button', { name: 'History' }).click();
+    await open(page, 'wait_event_1');
+    await settingsForm(page, 'Wait for an event').getByLabel('Timeout', { exact: true }).fill('3');
+    await expect(page.getByText('Ready to publish.')).toBeVisible();
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const second = page.getByRole('dialog', { name: 'Publish version 2' });
+    await expect(second.getByRole('list', { name: 'Steps changed' })).toContainText('wait_event_1');
+    await expect(second.getByRole('list', { name: 'Steps added' })).toHaveCount(0);
+    await second.getByLabel('Move to the new version', { exact: false }).check();
+    await second.getByRole('button', { name: 'Publish now' }).click();
+    await expect(page.getByTestId('journey-status')).toHaveText('Live · v2');
   });
 
   test('a broken journey shows each error on its step and cannot be published', async ({ page, request }) => {
