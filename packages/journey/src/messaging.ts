@@ -28,6 +28,8 @@ export const messagingSettingsSchema = z.strictObject({
   ).optional(),
   /** Marketing sends per channel and UTC day across the workspace; a send over it is suppressed. */
   budget: perChannel(z.strictObject({ perDay: z.int().min(0, { error: 'must be 0 or more' }) })).optional(),
+  /** A send loses to a higher-priority journey's send of the same channel within this window. */
+  priorityWindow: positiveDurationSchema.optional(),
 });
 
 export type MessagingSettings = z.infer<typeof messagingSettingsSchema>;
@@ -38,6 +40,7 @@ export function messagingPolicyOf(settings: unknown): {
   caps: Record<string, { perDay?: number; perWeek?: number }>;
   minIntervalMs: number | null;
   budget: Record<string, { perDay: number }>;
+  priorityWindowMs: number | null;
 } {
   const parsed = messagingSettingsSchema.safeParse(settings ?? {});
   const value = parsed.success ? parsed.data : {};
@@ -46,5 +49,6 @@ export function messagingPolicyOf(settings: unknown): {
     caps: { ...value.caps },
     minIntervalMs: value.minInterval ? parseDuration(value.minInterval) : null,
     budget: { ...value.budget },
+    priorityWindowMs: value.priorityWindow ? parseDuration(value.priorityWindow) : null,
   };
 }

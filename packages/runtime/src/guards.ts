@@ -1,4 +1,5 @@
 import type { CompiledJourney } from '@touchline/journey';
+import { priorityDecision } from './priority-guard.js';
 import { localParts, nextTimeOfDay } from './time.js';
 
 /**
@@ -18,7 +19,8 @@ export type SuppressedReason =
   | 'journey_cap'
   | 'min_interval'
   | 'quiet_hours'
-  | 'budget_exceeded';
+  | 'budget_exceeded'
+  | 'lower_priority';
 
 export interface WorkspaceMessaging {
   /** Per channel: `opt_in` needs a recorded yes for marketing; `opt_out` sends unless a no. */
@@ -29,6 +31,8 @@ export interface WorkspaceMessaging {
   readonly minIntervalMs: number | null;
   /** Marketing sends per channel and UTC day across the workspace (the send guard counts them). */
   readonly budget?: Readonly<Record<string, { readonly perDay: number }>>;
+  /** A higher-priority journey's send within this long suppresses a lower one's (priority-guard.ts). */
+  readonly priorityWindowMs?: number | null;
 }
 
 export const defaultMessaging: WorkspaceMessaging = { consent: {}, caps: {}, minIntervalMs: null };
@@ -36,6 +40,8 @@ export const defaultMessaging: WorkspaceMessaging = { consent: {}, caps: {}, min
 export interface SendRequest {
   readonly channel: string;
   readonly journeyId: string;
+  /** The journey's `settings.priority` (unset counts as 0). */
+  readonly priority?: number;
   /** Transactional sends (receipts, password resets) skip consent-for-marketing and caps. */
   readonly transactional: boolean;
   readonly journeyCap: { readonly max: number; readonly perMs: number } | null;
@@ -59,6 +65,7 @@ export function sendRequestOf(
   return {
     channel,
     journeyId,
+    priority: settings.priority ?? 0,
     transactional: config.transactional === true,
     journeyCap:
       settings.frequencyCap && timing.frequencyCapPerMs
@@ -83,6 +90,8 @@ export interface SentMessage {
   readonly channel: string;
   readonly journeyId: string | null;
   readonly at: number;
+  /** The sending journey's priority when it sent. */
+  readonly priority?: number;
 }
 
 export type GuardDecision =
@@ -159,6 +168,8 @@ export function evaluateGuards(
         );
       }
     }
+    const lower = priorityDecision(request, recent, policy.priorityWindowMs, t);
+    if (lower) return lower;
   }
   const quiet = request.quietHours;
   if (quiet) {

@@ -30,6 +30,7 @@ export { JourneyRuntime, type RuntimeLogger, type RuntimeOptions } from './runti
 export { nextCronRun, planTick } from './schedule.js';
 export type { DirectEntry } from './schedule-entry.js';
 export { type ScheduleTick, scheduleJobKey } from './schedule-runner.js';
+export { guardSend } from './send-guard.js';
 export { simulate } from './simulate.js';
 export {
   type SimulatedEventInput,

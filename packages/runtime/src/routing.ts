@@ -54,7 +54,12 @@ export class RoutingIndex {
     this.scheduled = versions.filter(
       (v) => v.isCurrent && v.journeyStatus === 'live' && v.compiled.trigger.kind === 'schedule',
     );
-    for (const routed of versions) {
+    // Higher priority first: journeys triggered by one event send in that order, so the priority
+    // guard sees the higher one's send when it decides the lower one's.
+    const byPriority = [...versions].sort(
+      (a, b) => (b.compiled.settings.priority ?? 0) - (a.compiled.settings.priority ?? 0),
+    );
+    for (const routed of byPriority) {
       let routes = this.#workspaces.get(routed.workspaceId);
       if (!routes) {
         routes = { triggers: new Map(), running: new Map(), versions: new Map(), current: new Map() };

@@ -34,6 +34,38 @@ export function recipientOf(fact: ProfileFact, channel: string): Recipient {
   };
 }
 
+const locked = new WeakMap<Effects, Set<string>>();
+
+/**
+ * Serialises the guarded sends of one profile across concurrent runtime transactions: a
+ * transaction-level advisory lock on (workspace, profile), held until commit. A second
+ * transaction deciding a send to the same profile waits here, then (read committed: each
+ * statement takes a new snapshot) its history query sees the first one's committed messages, so
+ * caps, the minimum interval and priority cannot be passed by two sends that did not see each
+ * other. Taken once per profile and transaction (`effects` is the transaction's), and only when
+ * history is read. Deadlocks between batches locking profiles in different orders are detected
+ * by PostgreSQL (40P01) and the runtime retries the transaction.
+ */
+async function lockSends(
+  client: pg.PoolClient,
+  workspaceId: string,
+  profileId: string,
+  effects: Effects,
+): Promise<void> {
+  let profiles = locked.get(effects);
+  if (!profiles) {
+    profiles = new Set();
+    locked.set(effects, profiles);
+  }
+  if (profiles.has(profileId)) return;
+  await client.query({
+    name: 'tl_rt_lock_sends',
+    text: `select pg_advisory_xact_lock(hashtextextended('touchline:sends:' || $1 || ':' || $2, 0))`,
+    values: [workspaceId, profileId],
+  });
+  profiles.add(profileId);
+}
+
 /** Marketing messages of the last week, and those this transaction has queued so far. */
 async function recentMessages(
   client: pg.PoolClient,
@@ -42,9 +74,14 @@ async function recentMessages(
   effects: Effects,
   now: Date,
 ): Promise<SentMessage[]> {
-  const result = await client.query<{ channel: string; journey_id: string | null; at: Date }>({
+  const result = await client.query<{
+    channel: string;
+    journey_id: string | null;
+    at: Date;
+    priority: number | null;
+  }>({
     name: 'tl_rt_recent_messages',
-    text: `select channel, journey_id, created_at as at from messages
+    text: `select channel, journey_id, created_at as at, (content->'journey'->>'priority')::int as priority from messages
             where workspace_id = $1 and profile_id = $2 and created_at > $3
               and status not in ('suppressed', 'failed') and not coalesce((content->'node'->>'transactional')::boolean, false)`,
     values: [workspaceId, profileId, new Date(now.getTime() - WEEK_MS)],
@@ -53,10 +90,16 @@ async function recentMessages(
     channel: r.channel,
     journeyId: r.journey_id,
     at: r.at.getTime(),
+    priority: r.priority ?? 0,
   }));
   const queued = effects.outbox
     .filter((m) => m.profileId === profileId && m.suppressedReason === null && !m.transactional)
-    .map((m) => ({ channel: m.channel, journeyId: m.journeyId, at: now.getTime() }));
+    .map((m) => ({
+      channel: m.channel,
+      journeyId: m.journeyId,
+      at: now.getTime(),
+      priority: Number((m.content.journey as { priority?: unknown } | undefined)?.priority ?? 0),
+    }));
   return [...stored, ...queued];
 }
 
@@ -74,7 +117,11 @@ export async function guardSend(
 ): Promise<GuardDecision> {
   const needsHistory =
     !send.transactional &&
-    (policy.caps[send.channel] !== undefined || policy.minIntervalMs !== null || send.journeyCap !== null);
+    (policy.caps[send.channel] !== undefined ||
+      policy.minIntervalMs !== null ||
+      send.journeyCap !== null ||
+      Boolean(policy.priorityWindowMs));
+  if (needsHistory) await lockSends(client, send.workspaceId, send.profileId, effects);
   const recent = needsHistory
     ? await recentMessages(client, send.workspaceId, send.profileId, effects, now)
     : [];

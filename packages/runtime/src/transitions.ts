@@ -85,7 +85,13 @@ function actionHandler(enrollment: EnrollmentState, routed: RoutedVersion, env: 
         templateId: typeof config.templateId === 'string' ? config.templateId : null,
         content: {
           node: config,
-          journey: { id: routed.journeyId, name: routed.journeyName, version: routed.version },
+          journey: {
+            id: routed.journeyId,
+            name: routed.journeyName,
+            version: routed.version,
+            // Read back by the priority guard (priority-guard.ts) for sends in its window.
+            priority: send.priority ?? 0,
+          },
           triggerEvent: enrollment.context.triggerEvent,
         },
         transactional,
