@@ -149,4 +149,47 @@ describe('NodeSettingsForm', () => {
       { port: 'b', weight: 50 },
     ]);
   });
+
+  it("draws a custom node type's form from its schema alone (an engineer's plugin)", async () => {
+    // As GET /api/node-types sends a custom type: the editor only ever sees this data.
+    const description: NodeTypeDescription = {
+      type: 'loyalty.add_points',
+      version: 1,
+      category: 'action',
+      label: 'Add loyalty points',
+      description: null,
+      ports: { kind: 'static', names: ['out'] },
+      configSchema: {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        type: 'object',
+        properties: {
+          points: { type: 'integer', minimum: 1 },
+          reason: { default: 'purchase', type: 'string', enum: ['purchase', 'birthday', 'referral'] },
+          expiresAfter: { type: 'string', format: 'duration' },
+          notify: { default: true, type: 'boolean' },
+        },
+        required: ['points'],
+        additionalProperties: false,
+      },
+      defaults: { points: 10 },
+    };
+    const changes: unknown[] = [];
+    const user = userEvent.setup();
+    render(
+      <NodeSettingsForm
+        nodeType={description}
+        value={{ points: 10 }}
+        onChange={(next) => changes.push(next)}
+        lookups={lookups}
+      />,
+    );
+    expect((screen.getByLabelText('Reason') as HTMLSelectElement).selectedOptions[0]?.textContent).toBe(
+      'purchase',
+    );
+    expect((screen.getByLabelText('Notify') as HTMLInputElement).checked).toBe(true);
+    await user.type(screen.getByLabelText('Expires after'), '7');
+    expect(changes.at(-1)).toEqual({ points: 10, reason: 'purchase', notify: true, expiresAfter: 'PT7H' });
+    await user.selectOptions(screen.getByLabelText('Reason'), 'birthday');
+    expect(changes.at(-1)).toMatchObject({ reason: 'birthday' });
+  });
 });

@@ -61,32 +61,23 @@ export function GroupEditor(props: GroupEditorProps) {
     >
       <div className="tl-cond__group-head">
         {title ? <span className="tl-cond__title">{title}</span> : null}
-        {group.items.length > 1 || group.negate ? (
-          <>
-            <span className="tl-cond__match">
-              Match
-              <select
-                className="tl-input tl-input--inline"
-                aria-label="Match"
-                value={group.match}
-                onChange={(event) =>
-                  onChange({ ...group, match: event.target.value === 'any' ? 'any' : 'all' })
-                }
-              >
-                <option value="all">all of (and)</option>
-                <option value="any">any of (or)</option>
-              </select>
-            </span>
-            <label className="tl-cond__not">
-              <input
-                type="checkbox"
-                checked={group.negate}
-                onChange={(event) => onChange({ ...group, negate: event.target.checked })}
-              />
-              not
-            </label>
-          </>
-        ) : (
+        {group.items.length > 1 ? (
+          <span className="tl-cond__match">
+            Match
+            <select
+              className="tl-input tl-input--inline"
+              aria-label="Match"
+              value={group.match}
+              onChange={(event) =>
+                onChange({ ...group, match: event.target.value === 'any' ? 'any' : 'all' })
+              }
+            >
+              <option value="all">all of (and)</option>
+              <option value="any">any of (or)</option>
+            </select>
+          </span>
+        ) : null}
+        {group.items.length > 0 || group.negate ? (
           <label className="tl-cond__not">
             <input
               type="checkbox"
@@ -95,7 +86,7 @@ export function GroupEditor(props: GroupEditorProps) {
             />
             not
           </label>
-        )}
+        ) : null}
         {onRemove ? (
           <button
             type="button"
@@ -108,7 +99,6 @@ export function GroupEditor(props: GroupEditorProps) {
           </button>
         ) : null}
       </div>
-      {group.items.length === 0 && depth === 0 ? <p className="tl-empty">No conditions.</p> : null}
       {group.items.map((item, index) => (
         <div className="tl-cond__item" key={item.id}>
           {index > 0 ? <span className="tl-cond__joiner">{group.match === 'all' ? 'and' : 'or'}</span> : null}

@@ -1,5 +1,5 @@
 import { useFormContext } from '../form-context';
-import { type FieldModel, initialValue, singular } from '../schema/json-schema';
+import { type FieldModel, initialValue, itemNoun } from '../schema/json-schema';
 import { errorsAt, moveItem, withItem } from '../schema/paths';
 import { GroupShell } from './FieldShell';
 import { SchemaField, type SchemaFieldProps } from './SchemaField';
@@ -11,7 +11,7 @@ export function ArrayField(props: SchemaFieldProps & { model: FieldModel; label:
   if (model.field.kind !== 'array') return null;
   const { items, minItems, maxItems } = model.field;
   const list = Array.isArray(value) ? (value as unknown[]) : [];
-  const noun = singular(label);
+  const noun = itemNoun(label);
   const emit = (next: unknown[]) => onChange(next.length === 0 && !required ? undefined : next);
 
   return (

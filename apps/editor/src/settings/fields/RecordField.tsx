@@ -1,5 +1,5 @@
 import { useFormContext } from '../form-context';
-import { type FieldModel, initialValue } from '../schema/json-schema';
+import { type FieldModel, initialValue, itemNoun } from '../schema/json-schema';
 import { errorsAt } from '../schema/paths';
 import { GroupShell } from './FieldShell';
 import { SchemaField, type SchemaFieldProps } from './SchemaField';
@@ -73,7 +73,7 @@ export function RecordField(props: SchemaFieldProps & { model: FieldModel; label
         className="tl-add-button"
         onClick={() => emit([...entries, [freshName(), initialValue(values, root)]])}
       >
-        Add entry
+        Add {itemNoun(label).toLowerCase()}
       </button>
     </GroupShell>
   );

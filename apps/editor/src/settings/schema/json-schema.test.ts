@@ -4,6 +4,7 @@ import {
   fieldModel,
   humanise,
   initialValue,
+  itemNoun,
   resolveSchema,
   type Schema,
   singular,
@@ -40,6 +41,9 @@ describe('labels', () => {
     expect(singular('Add tags')).toBe('Add tag');
     expect(singular('Properties')).toBe('Property');
     expect(singular('Status')).toBe('Status');
+    expect(itemNoun('Add tags')).toBe('Tag');
+    expect(itemNoun('Set traits')).toBe('Trait');
+    expect(itemNoun('Branches')).toBe('Branch');
   });
 
   it("prefers the schema's title to the property name", () => {

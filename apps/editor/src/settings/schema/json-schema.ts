@@ -104,6 +104,13 @@ export function humanise(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** The noun a list's items are called by: "Add tags" → "Tag", "Branches" → "Branch". */
+export function itemNoun(label: string): string {
+  const last = label.trim().split(/\s+/).pop() ?? label;
+  const noun = singular(last);
+  return noun.charAt(0).toUpperCase() + noun.slice(1);
+}
+
 /** "Branches" → "Branch", "Tags" → "Tag"; for the labels of list items. */
 export function singular(label: string): string {
   if (/(ch|sh|x|ss)es$/i.test(label)) return label.slice(0, -2);
