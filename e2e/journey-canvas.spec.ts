@@ -111,8 +111,8 @@ test.describe('the journey canvas', () => {
     await expect(page.getByText('Ready to publish.')).toBeVisible();
     await expect(page.getByTestId('save-status')).toHaveText('Saved');
     if (process.env.E2E_SCREENSHOTS === '1') {
-      await page.getByRole('button', { name: 'Auto-layout left to right' }).click();
-      await page.locator('.tl-canvas').click({ position: { x: 5, y: 5 } });
+      await page.getByRole('button', { name: 'Auto-layout top down' }).click();
+      await open(page, 'wait_event_1');
       await page.waitForTimeout(500);
       await page.screenshot({ path: 'docs/screenshots/canvas.png' });
     }

@@ -139,6 +139,7 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
         <MiniMap<CanvasNode>
           pannable
           zoomable
+          style={{ width: 160, height: 110 }}
           ariaLabel="Journey overview"
           nodeColor={(node) => minimapColour(node, categoryByType)}
         />

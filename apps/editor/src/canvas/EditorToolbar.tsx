@@ -64,19 +64,19 @@ export function EditorToolbar({ name, saveStatus, viewingVersion, panel, onPanel
           type="button"
           className="tl-button"
           disabled={readOnly}
-          onClick={() => tidy('LR')}
-          aria-label="Auto-layout left to right"
+          onClick={() => tidy('TB')}
+          aria-label="Auto-layout top down"
         >
-          Layout →
+          Layout ↓
         </button>
         <button
           type="button"
           className="tl-button"
           disabled={readOnly}
-          onClick={() => tidy('TB')}
-          aria-label="Auto-layout top down"
+          onClick={() => tidy('LR')}
+          aria-label="Auto-layout left to right"
         >
-          Layout ↓
+          Layout →
         </button>
         <button
           type="button"

@@ -37,7 +37,7 @@ const edgesOf = (store: ReturnType<typeof storeWith>['store']) =>
 describe('the canvas store', () => {
   it('saves a draft exactly as it was opened (plus the layout direction)', () => {
     const { store } = storeWith();
-    expect(storedGraphOf(store.getState())).toEqual({ ...abandonedCart, editor: { direction: 'LR' } });
+    expect(storedGraphOf(store.getState())).toEqual({ ...abandonedCart, editor: { direction: 'TB' } });
   });
 
   it('gives a dropped node a readable new id, its defaults, and selects it alone', () => {
@@ -160,15 +160,19 @@ describe('the canvas store', () => {
     expect(edgesOf(store)).toContain('wait_event_2.received->exit_2');
   });
 
-  it('lays the graph out top-down and remembers the direction', () => {
+  it('lays the graph out top-down or left to right and remembers the direction', () => {
     const { store } = storeWith();
     store.getState().layout('TB');
-    const nodes = storedGraphOf(store.getState()).nodes;
+    let nodes = storedGraphOf(store.getState()).nodes;
     expect(nodes[0]!.position.y).toBeLessThan(nodes[1]!.position.y);
     expect(nodes[1]!.position.y).toBeLessThan(nodes[2]!.position.y);
-    expect(storedGraphOf(store.getState()).editor).toEqual({ direction: 'TB' });
+    store.getState().layout('LR');
+    nodes = storedGraphOf(store.getState()).nodes;
+    expect(nodes[0]!.position.x).toBeLessThan(nodes[1]!.position.x);
+    expect(nodes[0]!.position.y).toBe(nodes[1]!.position.y);
+    expect(storedGraphOf(store.getState()).editor).toEqual({ direction: 'LR' });
     store.getState().undo();
-    expect(store.getState().direction).toBe('LR');
+    expect(store.getState().direction).toBe('TB');
   });
 
   it('changes nothing when read-only', () => {

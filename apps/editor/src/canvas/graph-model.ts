@@ -86,7 +86,8 @@ function toCanvasEdge(raw: unknown): CanvasEdge | null {
 export function fromStoredGraph(graph: unknown): CanvasDocument {
   const document = isRecord(graph) ? graph : {};
   const { nodes, edges, settings, editor, ...extra } = document;
-  const direction = isRecord(editor) && editor.direction === 'TB' ? 'TB' : 'LR';
+  // Top down by default, as marketers know journeys from Braze Canvas and Customer.io.
+  const direction = isRecord(editor) && editor.direction === 'LR' ? 'LR' : 'TB';
   return {
     nodes: (Array.isArray(nodes) ? nodes : []).flatMap((raw, index) => toCanvasNode(raw, index) ?? []),
     edges: (Array.isArray(edges) ? edges : []).flatMap((raw) => toCanvasEdge(raw) ?? []),
