@@ -185,4 +185,61 @@ describe('condition builder', () => {
     const attributes = within(screen.getByRole('group', { name: 'Attributes' }));
     expect(attributes.getByRole('alert').textContent).toBe('operator in needs a list of values');
   });
+
+  it('asks when they last did something, whether they are in a segment, and whether a value is one of a list', async () => {
+    const user = userEvent.setup();
+    render(
+      <Harness
+        type="condition"
+        initial={{
+          conditions: { all: [{ fact: 'profile', path: 'email', operator: 'exists', value: true }] },
+        }}
+      />,
+    );
+    const attributes = within(screen.getByRole('group', { name: 'Attributes' }));
+    await user.selectOptions(attributes.getByLabelText('Attribute'), 'Locale');
+    await user.selectOptions(attributes.getByRole('combobox', { name: 'Operator' }), 'is one of');
+    await user.type(attributes.getByRole('textbox', { name: 'Values' }), 'fr, de');
+    await user.click(attributes.getByRole('button', { name: 'Add attribute condition' }));
+    await user.selectOptions(attributes.getAllByLabelText('Attribute')[1]!, 'In segment…');
+    await user.selectOptions(attributes.getByLabelText('Segment'), 'VIP customers');
+    await user.selectOptions(attributes.getAllByRole('combobox', { name: 'Operator' })[1]!, 'is not in');
+
+    const behaviour = within(screen.getByRole('group', { name: 'Behaviour' }));
+    await user.click(behaviour.getByRole('button', { name: 'Add behaviour condition' }));
+    await user.selectOptions(behaviour.getByLabelText('Behaviour'), 'Last time of event');
+    await user.type(behaviour.getByLabelText('Event name'), 'order_completed');
+    await user.selectOptions(behaviour.getByRole('combobox', { name: 'Operator' }), 'is not set');
+
+    const config = currentConfig();
+    expect(config.conditions).toEqual({
+      all: [
+        { fact: 'profile', path: 'locale', operator: 'in', value: ['fr', 'de'] },
+        { fact: 'inSegment', params: { segmentId: 'seg-vip' }, operator: 'equal', value: false },
+        {
+          fact: 'lastEvent',
+          params: { name: 'order_completed' },
+          path: 'timestamp',
+          operator: 'exists',
+          value: false,
+        },
+      ],
+    });
+    const result = compileWith('condition', config, ['yes', 'no']);
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+
+  it('keeps a comparison with another fact, which it cannot draw, editable as JSON', async () => {
+    const reference = {
+      fact: 'event',
+      path: 'properties.cart_id',
+      operator: 'equal',
+      value: { fact: 'journey', path: 'triggerEvent.properties.cart_id' },
+    };
+    render(<Harness type="condition" initial={{ conditions: { all: [reference] } }} />);
+    const box = screen.getByRole('textbox') as HTMLTextAreaElement;
+    expect(JSON.parse(box.value)).toEqual(reference);
+    const result = compileWith('condition', currentConfig(), ['yes', 'no']);
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
 });

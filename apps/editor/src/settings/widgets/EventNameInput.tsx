@@ -32,7 +32,7 @@ export function EventNameInput({ input, value, onChange, required }: WidgetProps
           </option>
         ))}
       </datalist>
-      {text !== '' && names.data && !known ? (
+      {text !== '' && names.data && names.data.length > 0 && !known ? (
         <p className="tl-field__note">Not seen recently; check the spelling.</p>
       ) : null}
     </>
