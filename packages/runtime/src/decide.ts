@@ -73,22 +73,25 @@ export async function decideEvents(
   const { index } = options;
   const effects = new Effects();
   const counts: DecideCounts = { entered: 0, resumed: 0, exited: 0, converted: 0 };
-  const journeyIds = new Set<string>();
+  const now0 = options.now?.() ?? new Date();
+  // Triggers whose rules read the event alone are decided here, before anything is loaded: an
+  // event only loads the profile and enrollments of the journeys it can still enter or move.
+  const candidates = events.map((event) => candidateTriggers(index, workspaceId, event, now0));
+  const journeyIds = new Set<string>((options.history ?? []).map((h) => h.journeyId));
   const profileIds = new Set<string>();
-  for (const event of events) {
+  for (const [i, event] of events.entries()) {
     const name = event.fact.event;
     if (name === null) continue;
-    const triggers = index.triggersFor(workspaceId, name);
+    const triggers = candidates[i] as Candidate[];
     const running = index.runningFor(workspaceId, name);
     if (triggers.length === 0 && !running) continue;
     profileIds.add(event.profileId);
-    for (const routed of triggers) journeyIds.add(routed.journeyId);
+    for (const { routed } of triggers) if (entryReadsEarlier(routed)) journeyIds.add(routed.journeyId);
     for (const id of running ?? []) journeyIds.add(id);
   }
   if (profileIds.size === 0) return { effects, counts };
   // The goal window bounds which ended enrollments a goal event may still convert.
   const goalWindowMs = maxGoalWindow(index, workspaceId, events);
-  const now0 = options.now?.() ?? new Date();
   const [sources, loaded] = await Promise.all([
     loadProfiles(client, workspaceId, [...profileIds]),
     loadEnrollments(
@@ -108,9 +111,12 @@ export async function decideEvents(
   }
   const states = new Map<string, ProfileState>();
 
-  for (const event of events) {
+  for (const [i, event] of events.entries()) {
     const name = event.fact.event;
     if (name === null) continue;
+    const triggers = candidates[i] as Candidate[];
+    const running = index.runningFor(workspaceId, name);
+    if (triggers.length === 0 && !running) continue;
     const profile = profileStateOf(states, sources, workspaceId, event.profileId);
     if (!profile) continue;
     const now = options.now?.() ?? new Date();
@@ -120,22 +126,22 @@ export async function decideEvents(
       list = [];
       byProfile.set(event.profileId, list);
     }
-    if (index.runningFor(workspaceId, name)) {
+    if (running) {
       for (const enrollment of [...list]) {
         await onEvent(enrollment, event.fact, name, env, options, counts);
       }
     }
-    for (const routed of index.triggersFor(workspaceId, name)) {
-      const trigger = routed.compiled.triggers[name];
-      if (!trigger) continue;
-      const facts = {
-        event: event.fact,
-        profile: profile.fact,
-        journey: journeyFact({}),
-        ...env.dynamic,
-      };
-      const decision = await evaluateNode(routed.compiled, trigger.nodeId, facts, { now });
-      if (decision.port === null) continue;
+    for (const { routed, nodeId, decided } of triggers) {
+      if (!decided) {
+        const facts = {
+          event: event.fact,
+          profile: profile.fact,
+          journey: journeyFact({}),
+          ...env.dynamic,
+        };
+        const decision = await evaluateNode(routed.compiled, nodeId, facts, { now });
+        if (decision.port === null) continue;
+      }
       const earlier = list.filter((e) => e.journeyId === routed.journeyId);
       const entry = decideEntry(routed.compiled, earlier, `event:${event.fact.messageId}`, now);
       if (!entry.enter) continue;
@@ -158,6 +164,57 @@ export async function decideEvents(
     }
   }
   return { effects, counts };
+}
+
+/** A journey an event may enter; `decided` when its trigger rules (the event's alone) already admitted it. */
+interface Candidate {
+  readonly routed: RoutedVersion;
+  readonly nodeId: string;
+  readonly decided: boolean;
+}
+
+/**
+ * The triggers an event may still pass, in the index's order. A trigger whose rules read only
+ * the `event` fact is evaluated now (no promise: no dynamic fact) and dropped when it refuses;
+ * one that reads the profile, the journey or history is decided later, with them loaded.
+ */
+function candidateTriggers(
+  index: RoutingIndex,
+  workspaceId: string,
+  event: InboxEvent,
+  now: Date,
+): Candidate[] {
+  const name = event.fact.event;
+  if (name === null) return [];
+  const candidates: Candidate[] = [];
+  for (const routed of index.triggersFor(workspaceId, name)) {
+    const trigger = routed.compiled.triggers[name];
+    if (!trigger) continue;
+    const node = routed.compiled.nodes[trigger.nodeId];
+    if (node?.facts.every((fact) => fact === 'event')) {
+      const decision = evaluateNode(routed.compiled, trigger.nodeId, { event: event.fact }, { now });
+      if (!(decision instanceof Promise)) {
+        if (decision.port !== null) candidates.push({ routed, nodeId: trigger.nodeId, decided: true });
+        continue;
+      }
+      // Not expected for event-only rules; decide it later as any other.
+      decision.catch(() => {});
+    }
+    candidates.push({ routed, nodeId: trigger.nodeId, decided: false });
+  }
+  return candidates;
+}
+
+/**
+ * Whether entering a journey depends on the profile's earlier enrollments in it (read, and
+ * locked, before deciding). With re-entry `always` and no cooldown it does not: the one thing
+ * left to refuse, the same trigger event enrolling twice, is the unique `entry_key`'s to
+ * enforce (a conflict retries the batch with that history read).
+ */
+function entryReadsEarlier(routed: RoutedVersion): boolean {
+  const { compiled } = routed;
+  const cooldownMs = compiled.timing.cooldownMs;
+  return compiled.settings.reentry !== 'always' || (cooldownMs !== null && cooldownMs > 0);
 }
 
 function maxGoalWindow(index: RoutingIndex, workspaceId: string, events: readonly InboxEvent[]): number {
