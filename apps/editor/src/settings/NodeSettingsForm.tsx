@@ -4,7 +4,8 @@ import { useContext, useMemo, useState } from 'react';
 import { httpLookups, type SettingsLookups } from './data/lookups';
 import { SchemaField } from './fields/SchemaField';
 import { FormContext, type FormContextValue } from './form-context';
-import { type Schema, withDefaults } from './schema/json-schema';
+import type { Schema } from './schema/json-schema';
+import { withDefaults } from './schema/values';
 import './settings.css';
 
 /** A field-level problem to show beside its input; `path` is a dotted config path ("branches.0.port"). */

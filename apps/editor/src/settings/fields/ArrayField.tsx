@@ -1,6 +1,7 @@
 import { useFormContext } from '../form-context';
-import { type FieldModel, initialValue, itemNoun } from '../schema/json-schema';
+import { type FieldModel, itemNoun } from '../schema/json-schema';
 import { errorsAt, moveItem, withItem } from '../schema/paths';
+import { initialValue } from '../schema/values';
 import { GroupShell } from './FieldShell';
 import { SchemaField, type SchemaFieldProps } from './SchemaField';
 

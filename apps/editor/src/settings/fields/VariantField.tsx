@@ -1,5 +1,6 @@
 import { useFormContext } from '../form-context';
-import { type FieldModel, initialValue, variantIndexOf } from '../schema/json-schema';
+import type { FieldModel } from '../schema/json-schema';
+import { initialValue, variantIndexOf } from '../schema/values';
 import { SchemaField, type SchemaFieldProps } from './SchemaField';
 
 /** anyOf / oneOf: a "Type" picker beside the label, and the chosen variant's field. */

@@ -1,16 +1,6 @@
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { describe, expect, it } from 'vitest';
-import {
-  fieldModel,
-  humanise,
-  initialValue,
-  itemNoun,
-  resolveSchema,
-  type Schema,
-  singular,
-  variantIndexOf,
-  withDefaults,
-} from './json-schema';
+import { fieldModel, humanise, itemNoun, resolveSchema, type Schema, singular } from './json-schema';
 
 const schemaOf = (type: string) => {
   const description = createBuiltinRegistry()
@@ -124,7 +114,7 @@ describe('field model of the built-in node types', () => {
   });
 });
 
-describe('$ref, variants and starting values', () => {
+describe('$ref', () => {
   it('resolves $ref into $defs, keeping hints written beside it', () => {
     const root: Schema = {
       $defs: { group: { anyOf: [{ type: 'string' }], title: 'Group' } },
@@ -137,41 +127,5 @@ describe('$ref, variants and starting values', () => {
     // A ref that points at itself stops instead of looping.
     const loop: Schema = { $defs: { a: { $ref: '#/$defs/a' } } };
     expect(resolveSchema({ $ref: '#/$defs/a' }, loop).$ref).toBeUndefined();
-  });
-
-  it('chooses the variant a value fits, by type and by const discriminator', () => {
-    const root: Schema = {};
-    const options = [
-      {
-        label: 'Count',
-        schema: {
-          type: 'object',
-          properties: { fact: { const: 'eventCount' } },
-          required: ['fact'],
-        } as Schema,
-      },
-      {
-        label: 'Last',
-        schema: {
-          type: 'object',
-          properties: { fact: { const: 'lastEvent' } },
-          required: ['fact'],
-        } as Schema,
-      },
-      { label: 'Text', schema: { type: 'string' } as Schema },
-    ];
-    expect(variantIndexOf({ fact: 'lastEvent' }, options, root)).toBe(1);
-    expect(variantIndexOf('hello', options, root)).toBe(2);
-    expect(variantIndexOf(42, options, root)).toBe(0);
-  });
-
-  it('starts new items with their defaults and required fields', () => {
-    const root = schemaOf('split.random');
-    const branches = (root.properties as Record<string, Schema>).branches!;
-    expect(initialValue(branches.items as Schema, root)).toEqual({ port: '', weight: 1 });
-    expect(withDefaults({ url: 'https://example.com' }, schemaOf('send.webhook'))).toEqual({
-      url: 'https://example.com',
-      method: 'POST',
-    });
   });
 });
