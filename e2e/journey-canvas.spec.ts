@@ -31,6 +31,8 @@ async function dropStep(page: Page, label: string, x: number, y: number) {
 
 /** Drags from a node's port handle and lets go over the target node, as a marketer connects them. */
 async function connect(page: Page, source: string, port: string, target: string) {
+  // A validation answer can change a step's summary and so move its handles: let it land first.
+  await expect(page.getByText('Checking the journey…')).toBeHidden();
   const handle = node(page, source).locator(`.react-flow__handle[data-handleid="${port}"]`);
   const from = await handle.boundingBox();
   const to = await node(page, target).boundingBox();
@@ -264,5 +266,11 @@ test.describe('the journey canvas', () => {
     await page.keyboard.press('Control+Shift+z');
     await expect(node(page, 'wait_event_2')).toHaveCount(0);
     await expect(page.locator('.react-flow__node')).toHaveCount(2);
+
+    // A split's ports come from its config, as the server derives them: one per branch, then else.
+    await dropStep(page, 'Audience split', 620, 330);
+    const split = node(page, 'split_audience_1');
+    await expect(split.locator('.react-flow__handle.source')).toHaveCount(2);
+    await expect(split.locator('.tl-port-name')).toHaveText(['⚠ vip', '⚠ else']);
   });
 });

@@ -1,5 +1,5 @@
-import { Handle, type NodeProps, Position } from '@xyflow/react';
-import { memo } from 'react';
+import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
+import { memo, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CategoryIcon } from './CategoryIcon';
 import { useCanvas, useNodeType } from './canvas-context';
@@ -22,6 +22,12 @@ function JourneyNodeCardView({ id, data, selected }: NodeProps<CanvasNode>) {
   const title = data.label || description?.label || data.nodeType;
   const horizontal = direction === 'LR';
   const portProblems = new Map(problems.filter((p) => p.port).map((p) => [p.port, p.message]));
+  // Handles that come and go (a split's branches) or move (a new layout direction) are measured anew.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const handleKey = `${direction}:${ports.join(',')}`;
+  useEffect(() => {
+    if (handleKey) updateNodeInternals(id);
+  }, [handleKey, id, updateNodeInternals]);
 
   return (
     <div

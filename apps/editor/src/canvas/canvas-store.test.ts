@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCanvasStore, storedGraphOf } from './canvas-store';
 import { fromStoredGraph } from './graph-model';
+import { portsOf } from './ports';
 import { shortcutOf } from './shortcuts';
 import { diffVersions } from './version-diff';
 
@@ -222,5 +223,35 @@ describe('the publish diff', () => {
       diffVersions(abandonedCart, { ...abandonedCart, nodes: [...abandonedCart.nodes].reverse() }).changed,
     ).toEqual([]);
     expect(diffVersions(null, abandonedCart).added).toHaveLength(3);
+  });
+});
+
+describe('the ports a node draws', () => {
+  const split = {
+    type: 'split.audience',
+    version: 1,
+    category: 'split',
+    label: 'Audience split',
+    description: null,
+    ports: { kind: 'config', note: 'one port per branch, then else' },
+    configSchema: {},
+    defaults: null,
+  } as const;
+  const edges = fromStoredGraph({
+    nodes: [],
+    edges: [{ id: 'e1', source: 'split', sourcePort: 'old_branch', target: 'done' }],
+  }).edges;
+
+  it('are the server’s ports, plus any an edge still leaves by, so that edge stays visible', () => {
+    expect(portsOf('split', split, { summary: '', ports: ['vip', 'else'] }, edges)).toEqual([
+      'vip',
+      'else',
+      'old_branch',
+    ]);
+  });
+
+  it('fall back to the edges’ ports while a config-derived type’s config does not parse', () => {
+    expect(portsOf('split', split, undefined, edges)).toEqual(['old_branch']);
+    expect(portsOf('other', split, undefined, edges)).toEqual([]);
   });
 });

@@ -3,8 +3,9 @@ import type { NodeView } from './canvas-store';
 import type { CanvasEdge } from './graph-model';
 
 /**
- * A node's out-ports: what the server derived from its config, else the type's static ports, else
- * (a config-derived type whose config does not parse yet) the ports its edges already leave by.
+ * A node's out-ports: what the server derived from its config, else the type's static ports. A
+ * port an edge still leaves by (a renamed branch, a config that does not parse yet) stays drawn,
+ * so that its edge can be seen and deleted; the compiler reports it when it is unknown.
  */
 export function portsOf(
   nodeId: string,
@@ -12,12 +13,11 @@ export function portsOf(
   view: NodeView | undefined,
   edges: readonly CanvasEdge[],
 ): string[] {
-  if (view) return view.ports;
-  if (description?.ports.kind === 'static') return [...description.ports.names];
+  const declared = view ? view.ports : description?.ports.kind === 'static' ? description.ports.names : [];
   const used = edges
     .filter((edge) => edge.source === nodeId && edge.sourceHandle)
-    .map((edge) => edge.sourceHandle!);
-  return [...new Set(used)];
+    .map((edge) => edge.sourceHandle as string);
+  return [...new Set([...declared, ...used])];
 }
 
 /** Triggers start a journey: nothing leads into them. */
