@@ -23,6 +23,8 @@ export interface NodeSettingsFormProps {
   lookups?: SettingsLookups;
   /** Shows the settings without letting them change (a published version). */
   readOnly?: boolean;
+  /** The journey's trigger event, whose property keys conditions on `event` are offered. */
+  triggerEvent?: string;
 }
 
 const noErrors: readonly FieldError[] = [];
@@ -56,6 +58,7 @@ function SettingsForm({
   errors = noErrors,
   lookups = httpLookups,
   readOnly = false,
+  triggerEvent,
 }: NodeSettingsFormProps) {
   const root = nodeType.configSchema as Schema;
   const config = useMemo(
@@ -63,8 +66,8 @@ function SettingsForm({
     [value, nodeType.defaults, root],
   );
   const context = useMemo<FormContextValue>(
-    () => ({ nodeType, root, config, errors, lookups }),
-    [nodeType, root, config, errors, lookups],
+    () => ({ nodeType, root, config, errors, lookups, triggerEvent: triggerEvent ?? null }),
+    [nodeType, root, config, errors, lookups, triggerEvent],
   );
   return (
     <FormContext.Provider value={context}>

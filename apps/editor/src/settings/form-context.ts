@@ -13,6 +13,8 @@ export interface FormContextValue {
   readonly config: unknown;
   readonly errors: readonly FieldError[];
   readonly lookups: SettingsLookups;
+  /** The journey's trigger event name, when the caller knows it. */
+  readonly triggerEvent: string | null;
 }
 
 export const FormContext = createContext<FormContextValue | null>(null);

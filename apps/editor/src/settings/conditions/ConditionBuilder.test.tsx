@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { compile, type NodeTypeDescription } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
@@ -32,11 +32,17 @@ const lookups: SettingsLookups = {
   segments: async () => [{ id: 'seg-vip', name: 'VIP customers' }],
 };
 
-function Harness({ type, initial }: { type: string; initial: unknown }) {
+function Harness({ type, initial, triggerEvent }: { type: string; initial: unknown; triggerEvent?: string }) {
   const [config, setConfig] = useState<unknown>(initial);
   return (
     <>
-      <NodeSettingsForm nodeType={describeType(type)} value={config} onChange={setConfig} lookups={lookups} />
+      <NodeSettingsForm
+        nodeType={describeType(type)}
+        value={config}
+        onChange={setConfig}
+        lookups={lookups}
+        {...(triggerEvent ? { triggerEvent } : {})}
+      />
       <output data-testid="config">{JSON.stringify(config)}</output>
     </>
   );
@@ -241,5 +247,19 @@ describe('condition builder', () => {
     expect(JSON.parse(box.value)).toEqual(reference);
     const result = compileWith('condition', currentConfig(), ['yes', 'no']);
     expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+
+  it("offers the trigger event's property keys to a condition step that checks the event", async () => {
+    const user = userEvent.setup();
+    render(
+      <Harness type="condition" initial={describeType('condition').defaults} triggerEvent="cart_updated" />,
+    );
+    const event = within(screen.getByRole('group', { name: 'Event properties' }));
+    await user.click(event.getByRole('button', { name: 'Add property condition' }));
+    const key = event.getByLabelText('Property of cart_updated') as HTMLInputElement;
+    await waitFor(() => {
+      const options = [...(key.list?.options ?? [])].map((option) => option.value);
+      expect(options).toEqual(['cart_id', 'total']);
+    });
   });
 });

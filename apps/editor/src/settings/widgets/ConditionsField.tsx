@@ -40,7 +40,7 @@ export function isConditionShape(value: unknown, depth = 0): value is Condition 
  * with its own event, "Event properties", each matching all / any of its rows, optionally negated.
  */
 export function ConditionsField({ label, model, path, value, onChange, required }: WidgetProps) {
-  const { errors, config, root } = useFormContext();
+  const { errors, config, root, triggerEvent } = useFormContext();
   const basePath = pathKey(path);
   const basis = JSON.stringify(value ?? null);
   const usable = value === undefined || isConditionShape(value);
@@ -75,12 +75,14 @@ export function ConditionsField({ label, model, path, value, onChange, required 
     const at = normaliseErrorPath(error.path).slice(basePath.length + 1);
     return ![...claimed].some((leafPath) => at === leafPath || at.startsWith(`${leafPath}.`));
   });
-  const eventName = eventOf(config);
+  // The `event` fact is the node's own event (a trigger's, an awaited one) where it has one, else
+  // the event that brought the person here: the trigger's, as far as the form can know.
   const hasOwnEvent =
     root.properties !== undefined &&
     typeof root.properties === 'object' &&
     'event' in root.properties &&
     path.length === 1;
+  const eventName = hasOwnEvent ? eventOf(config) : triggerEvent;
 
   return (
     <GroupShell
@@ -94,35 +96,35 @@ export function ConditionsField({ label, model, path, value, onChange, required 
         <GroupEditor
           group={builder.tree}
           onChange={(tree) => update({ layout: 'tree', tree })}
-          adds={['attributes', 'behaviour', ...(hasOwnEvent ? (['event'] as const) : [])]}
+          adds={['event', 'attributes', 'behaviour']}
           eventName={eventName}
           paths={paths}
           basePath={basePath}
           errors={scoped}
         />
       ) : (
-        (['event', 'attributes', 'behaviour'] as const)
-          .filter((name) => name !== 'event' || hasOwnEvent || builder.sections.event.items.length > 0)
-          .map((name) => {
-            const sections = builder.layout === 'sections' ? builder.sections : null;
-            if (!sections) return null;
-            return (
-              <section key={name} className="tl-cond__section" aria-label={sectionTitles[name]}>
-                <GroupEditor
-                  title={name === 'event' && eventName ? `${eventName} properties` : sectionTitles[name]}
-                  group={sections[name]}
-                  onChange={(group) =>
-                    update({ layout: 'sections', sections: { ...sections, [name]: group } })
-                  }
-                  adds={[name]}
-                  eventName={eventName}
-                  paths={paths}
-                  basePath={basePath}
-                  errors={scoped}
-                />
-              </section>
-            );
-          })
+        (['event', 'attributes', 'behaviour'] as const).map((name) => {
+          const sections = builder.layout === 'sections' ? builder.sections : null;
+          if (!sections) return null;
+          return (
+            <section key={name} className="tl-cond__section" aria-label={sectionTitles[name]}>
+              <GroupEditor
+                title={
+                  name === 'event' && hasOwnEvent && eventName
+                    ? `${eventName} properties`
+                    : sectionTitles[name]
+                }
+                group={sections[name]}
+                onChange={(group) => update({ layout: 'sections', sections: { ...sections, [name]: group } })}
+                adds={[name]}
+                eventName={eventName}
+                paths={paths}
+                basePath={basePath}
+                errors={scoped}
+              />
+            </section>
+          );
+        })
       )}
     </GroupShell>
   );
