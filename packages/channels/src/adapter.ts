@@ -20,6 +20,10 @@ export interface OutboundMessage {
 export interface DeliveryResult {
   /** The provider's id for the message (SMTP: the Message-ID), kept on the outbox row. */
   providerId: string;
+  /** A webhook's JSON answer, read when its node saves it (`saveResponseAs`). */
+  response?: unknown;
+  /** Why a webhook's answer was not saved (not JSON, too large). */
+  responseSkipped?: string;
 }
 
 /**

@@ -44,6 +44,23 @@ export function createLiquidEngines(limits: LiquidLimits = defaultLiquidLimits):
   };
 }
 
+/**
+ * A third sandboxed engine for URLs: what `{{ }}` prints is URL-encoded (`encodeURIComponent`),
+ * so a trait cannot add a path segment, a query parameter or another host; `| raw` opts out.
+ */
+export function createUrlLiquidEngine(limits: LiquidLimits = defaultLiquidLimits): Liquid {
+  return new Liquid({
+    ownPropertyOnly: true,
+    strictFilters: true,
+    strictVariables: false,
+    templates: {},
+    cache: false,
+    ...limits,
+    outputEscape: (value: unknown) =>
+      value === undefined || value === null ? '' : encodeURIComponent(String(value)),
+  });
+}
+
 function lineOf(error: unknown): number | undefined {
   if (!(error instanceof LiquidError)) return undefined;
   return error.token?.getPosition()[0];

@@ -28,6 +28,11 @@ export interface ActionRequest {
 export interface ActionOutcome {
   readonly port: string;
   readonly reason?: string;
+  /**
+   * The action waits for its result (a webhook whose answer is saved): the enrollment stops at
+   * the node as at a timer, and leaves by `port` when woken earlier or at this time at the latest.
+   */
+  readonly awaitUntil?: Date;
 }
 
 export interface AdvanceContext {
@@ -187,6 +192,11 @@ async function walk(
         throw new JourneyRuntimeError(nodeId, `"${node.type}" has no port "${outcome.port}"`);
       }
       port = outcome.port;
+      if (outcome.awaitUntil) {
+        record(null, null, outcome.reason);
+        const wait: Wait = { kind: 'timer', wakeAt: outcome.awaitUntil, port };
+        return { steps, stop: { kind: 'waiting', nodeId, visit, wait }, visits };
+      }
       record(port, null, outcome.reason);
     } else {
       const decision = await evaluateNode(

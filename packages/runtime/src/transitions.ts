@@ -15,6 +15,12 @@ import { journeyFact } from './facts.js';
 import { type GuardDecision, type SendRequest, sendRequestOf } from './guards.js';
 import type { RoutedVersion } from './routing.js';
 
+/**
+ * How long a webhook node with `saveResponseAs` waits for delivery to record the answer (its
+ * retries take a few minutes); then the enrollment moves on without it.
+ */
+export const webhookResponseTimeoutMs = 10 * 60_000;
+
 /** A profile while the runtime decides for it; `fact` changes as `profile.update` nodes run. */
 export interface ProfileState {
   readonly workspaceId: string;
@@ -74,6 +80,15 @@ function actionHandler(enrollment: EnrollmentState, routed: RoutedVersion, env: 
       const send = sendRequestOf(routed.compiled, routed.journeyId, channel, config);
       const { transactional } = send;
       const decision: GuardDecision = env.guard ? await env.guard(send) : { send: true };
+      // A webhook whose answer is saved parks the enrollment until delivery records it.
+      const awaitsResponse =
+        request.type === 'send.webhook' &&
+        typeof config.saveResponseAs === 'string' &&
+        config.saveResponseAs !== '' &&
+        decision.send !== false;
+      const awaitUntil = awaitsResponse
+        ? new Date((decision.send === 'later' ? decision.at : env.now).getTime() + webhookResponseTimeoutMs)
+        : null;
       env.effects.outbox.push({
         workspaceId: enrollment.workspaceId,
         idempotencyKey: stepKey(enrollment.id, request.nodeId, request.visit),
@@ -93,6 +108,16 @@ function actionHandler(enrollment: EnrollmentState, routed: RoutedVersion, env: 
             priority: send.priority ?? 0,
           },
           triggerEvent: enrollment.context.triggerEvent,
+          ...(awaitsResponse
+            ? {
+                awaitResponse: {
+                  enrollmentId: enrollment.id,
+                  nodeId: request.nodeId,
+                  visit: request.visit,
+                  saveAs: config.saveResponseAs,
+                },
+              }
+            : {}),
         },
         transactional,
         suppressedReason: decision.send === false ? decision.reason : null,
@@ -102,9 +127,15 @@ function actionHandler(enrollment: EnrollmentState, routed: RoutedVersion, env: 
       // node's `suppressed` port.
       if (decision.send === false)
         return { port: 'suppressed', reason: `${decision.reason}: ${decision.detail}` };
-      if (decision.send === 'later') {
-        return { port: 'out', reason: `held for ${decision.detail}; sends at ${decision.at.toISOString()}` };
+      const held =
+        decision.send === 'later'
+          ? `held for ${decision.detail}; sends at ${decision.at.toISOString()}`
+          : null;
+      if (awaitUntil) {
+        const waits = `waits for the webhook's answer (saved as ${String(config.saveResponseAs)}) until ${awaitUntil.toISOString()} at the latest`;
+        return { port: 'out', reason: held ? `${held}; ${waits}` : waits, awaitUntil };
       }
+      if (held) return { port: 'out', reason: held };
       return { port: 'out' };
     }
     if (request.type === 'profile.update') {

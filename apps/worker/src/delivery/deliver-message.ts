@@ -24,6 +24,7 @@ import type { Delivery } from './delivery.js';
 import { pacedSlot } from './pacing.js';
 import { recommendedProducts } from './recommendations.js';
 import { retryDeliveryAt } from './retry-at.js';
+import { awaitedResponseOf, resumeAfterWebhook } from './webhook-response.js';
 
 /** A test send names its recipient; every other message goes to its profile's address. */
 const testRecipient = (message: DeliverableMessage): string | null =>
@@ -73,7 +74,13 @@ export async function deliverMessage(
   const resend =
     message.status === 'sending' &&
     (await delivery.adapters.forChannel(db, workspaceId, message.channel))?.idempotent === true;
+  // A webhook node that saves its answer keeps its enrollment waiting until delivery ends.
+  const awaited = message.channel === 'webhook' ? awaitedResponseOf(message.content) : null;
+  const release = async (answer: { json: unknown } | null) => {
+    if (awaited) await resumeAfterWebhook(db, workspaceId, awaited, answer);
+  };
   if (message.status === 'sending' && !resend) {
+    await release(null);
     await markMessageFailed(
       db,
       workspaceId,
@@ -94,6 +101,7 @@ export async function deliverMessage(
   } catch (error) {
     if (!(error instanceof TemplateError || error instanceof PermanentDeliveryError)) throw error;
     await markMessageFailed(db, workspaceId, messageId, error.message, ['queued']);
+    await release(null);
     return { outcome: 'failed', error: error.message };
   }
 
@@ -106,7 +114,8 @@ export async function deliverMessage(
   });
   if (attempt === undefined) return { outcome: 'skipped', status: 'claimed' };
   try {
-    const { providerId } = await prepared.adapter.send(prepared.outbound);
+    const result = await prepared.adapter.send(prepared.outbound);
+    const { providerId } = result;
     await batches.markSent({
       workspaceId,
       messageId,
@@ -114,6 +123,8 @@ export async function deliverMessage(
       templateVersion: prepared.templateVersion,
       rendered: prepared.rendered,
     });
+    // After `sent` commits: a crash in between leaves the enrollment waiting out its timeout.
+    await release('response' in result ? { json: result.response } : null);
     return { outcome: 'sent', providerId };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -121,6 +132,7 @@ export async function deliverMessage(
       const final =
         error instanceof PermanentDeliveryError ? reason : `${reason} (gave up after ${attempt} attempts)`;
       await markMessageFailed(db, workspaceId, messageId, final, ['sending']);
+      await release(null);
       return { outcome: 'failed', error: final };
     }
     // RetryableDeliveryError and anything unexpected: back to the queue, and the job retries.

@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import type { Liquid } from 'liquidjs';
 import type { ChannelAdapter, OutboundMessage } from '../adapter.js';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../errors.js';
-import { type LiquidEngines, parseLiquid, renderLiquid } from '../liquid.js';
+import { createUrlLiquidEngine, type LiquidEngines, parseLiquid, renderLiquid } from '../liquid.js';
 
 export type WebhookMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -14,7 +15,12 @@ export interface WebhookRequest {
   /** The body as sent, or undefined for none. */
   body?: string | undefined;
   contentType?: string | undefined;
+  /** The node saves the answer (`saveResponseAs`): the adapter reads and returns its JSON. */
+  captureResponse?: boolean | undefined;
 }
+
+/** The most of a webhook's answer that is read and saved for `saveResponseAs`. */
+export const maxWebhookResponseBytes = 64 * 1024;
 
 export interface WebhookAdapterOptions {
   /** Signs every request: `X-Touchline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
@@ -29,17 +35,41 @@ export interface WebhookAdapterOptions {
   resolve?: ((host: string) => Promise<string[]>) | undefined;
 }
 
-/** Renders a `send.webhook` node's config (`{ url, method, body? }`) for one message. */
+const urlEngines = new WeakMap<LiquidEngines, Liquid>();
+
+/** The URL-encoding engine beside a set of engines, with the same limits (made once per set). */
+function urlEngineOf(engines: LiquidEngines): Liquid {
+  let engine = urlEngines.get(engines);
+  if (!engine) {
+    const { parseLimit, memoryLimit, renderLimit } = engines.text.options;
+    engine = createUrlLiquidEngine({ parseLimit, memoryLimit, renderLimit });
+    urlEngines.set(engines, engine);
+  }
+  return engine;
+}
+
+/**
+ * Renders a `send.webhook` node's config (`{ url, method, body?, saveResponseAs? }`) for one
+ * message: the URL and the body are Liquid (sandboxed as templates are); what the URL's `{{ }}`
+ * print is URL-encoded (`| raw` opts out), the body's is not.
+ */
 export function renderWebhookRequest(
   node: Record<string, unknown>,
   scope: Record<string, unknown>,
   engines: LiquidEngines,
 ): WebhookRequest {
-  const url = node.url;
-  if (typeof url !== 'string' || url === '') throw new PermanentDeliveryError('the webhook names no url');
+  const source = node.url;
+  if (typeof source !== 'string' || source === '') {
+    throw new PermanentDeliveryError('the webhook names no url');
+  }
+  const urlEngine = urlEngineOf(engines);
+  const url = source.includes('{')
+    ? renderLiquid(urlEngine, 'url', parseLiquid(urlEngine, 'url', source), scope)
+    : source;
   const method = (typeof node.method === 'string' ? node.method.toUpperCase() : 'POST') as WebhookMethod;
-  const render = (field: string, source: string): string =>
-    renderLiquid(engines.text, field, parseLiquid(engines.text, field, source), scope);
+  const captureResponse = typeof node.saveResponseAs === 'string' && node.saveResponseAs !== '';
+  const render = (field: string, text: string): string =>
+    renderLiquid(engines.text, field, parseLiquid(engines.text, field, text), scope);
   const renderDeep = (value: unknown, field: string): unknown => {
     if (typeof value === 'string') return render(field, value);
     if (Array.isArray(value)) return value.map((item, index) => renderDeep(item, `${field}.${index}`));
@@ -50,22 +80,53 @@ export function renderWebhookRequest(
     }
     return value;
   };
-  if (node.body === undefined || node.body === null) return { url, method };
+  const base = { url, method, ...(captureResponse ? { captureResponse } : {}) };
+  if (node.body === undefined || node.body === null) return base;
   if (typeof node.body === 'string') {
     const body = render('body', node.body);
     return {
-      url,
-      method,
+      ...base,
       body,
       contentType: isJson(body) ? 'application/json' : 'text/plain; charset=utf-8',
     };
   }
   return {
-    url,
-    method,
+    ...base,
     body: JSON.stringify(renderDeep(node.body, 'body')),
     contentType: 'application/json',
   };
+}
+
+/**
+ * A 2xx answer's JSON for `saveResponseAs`: read up to {@link maxWebhookResponseBytes} and
+ * parsed only when the answer says it is JSON. Anything else saves nothing, and says why.
+ */
+async function readResponseJson(response: Response): Promise<{ json: unknown } | { skipped: string }> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    await response.body?.cancel().catch(() => undefined);
+    return { skipped: `the answer is ${type || 'untyped'}, not JSON` };
+  }
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxWebhookResponseBytes) {
+        await reader.cancel().catch(() => undefined);
+        return { skipped: `the answer is over ${maxWebhookResponseBytes} bytes` };
+      }
+      chunks.push(value);
+    }
+  }
+  try {
+    return { json: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { skipped: 'the answer is not valid JSON' };
+  }
 }
 
 function isJson(text: string): boolean {
@@ -255,9 +316,17 @@ export function createWebhookAdapter(options: WebhookAdapterOptions): ChannelAda
           { cause: error },
         );
       }
+      const status = response.status;
+      if (status >= 200 && status < 300 && request.captureResponse) {
+        const answer = await readResponseJson(response).catch((error: unknown) => ({
+          skipped: `the answer could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        }));
+        return 'json' in answer
+          ? { providerId: `webhook:${status}`, response: answer.json }
+          : { providerId: `webhook:${status}`, responseSkipped: answer.skipped };
+      }
       // The body is not kept; reading it frees the connection.
       await response.arrayBuffer().catch(() => undefined);
-      const status = response.status;
       if (status >= 200 && status < 300) return { providerId: `webhook:${status}` };
       const answered = `webhook ${method} ${url.origin}${url.pathname} answered ${status}`;
       if (status === 408 || status === 429 || status >= 500) throw new RetryableDeliveryError(answered);
