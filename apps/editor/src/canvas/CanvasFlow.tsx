@@ -4,6 +4,7 @@ import {
   Controls,
   type FinalConnectionState,
   MiniMap,
+  Panel,
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
@@ -136,6 +137,11 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
         aria-label="Journey canvas"
       >
         <Background gap={20} />
+        {nodes.length === 0 && !readOnly && (
+          <Panel position="top-center" className="tl-empty-canvas">
+            Start with a trigger: drag “When an event happens” here from the steps on the left.
+          </Panel>
+        )}
         <MiniMap<CanvasNode>
           pannable
           zoomable

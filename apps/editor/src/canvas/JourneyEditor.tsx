@@ -215,7 +215,7 @@ function EditorFrame({
               journeyId={journey.id}
               liveVersion={journey.liveVersion}
               viewing={viewingVersion}
-              onOpen={(version) => void onOpenVersion(version)}
+              onOpen={onOpenVersion}
               onBackToDraft={onBackToDraft}
             />
           ) : selected ? (

@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { canvasApi } from './canvas-api';
 
 interface Props {
   journeyId: string;
   liveVersion: number | null;
   viewing: number | null;
-  onOpen: (version: number) => void;
+  onOpen: (version: number) => Promise<void>;
   onBackToDraft: () => void;
 }
 
@@ -15,6 +16,7 @@ export function VersionHistory({ journeyId, liveVersion, viewing, onOpen, onBack
     queryKey: ['journey-versions', journeyId, liveVersion],
     queryFn: () => canvasApi.versions(journeyId),
   });
+  const [openError, setOpenError] = useState<string | null>(null);
   return (
     <section className="tl-panel" aria-labelledby="tl-history-title">
       <h2 id="tl-history-title">Version history</h2>
@@ -22,6 +24,11 @@ export function VersionHistory({ journeyId, liveVersion, viewing, onOpen, onBack
         <button type="button" className="tl-button" onClick={onBackToDraft}>
           Back to the draft
         </button>
+      )}
+      {openError && (
+        <p className="error" role="alert">
+          {openError}
+        </p>
       )}
       {versions.isPending ? (
         <p aria-busy="true">Loading…</p>
@@ -42,7 +49,12 @@ export function VersionHistory({ journeyId, liveVersion, viewing, onOpen, onBack
                 type="button"
                 className="tl-button"
                 disabled={viewing === version.version}
-                onClick={() => onOpen(version.version)}
+                onClick={() => {
+                  setOpenError(null);
+                  onOpen(version.version).catch((error: unknown) =>
+                    setOpenError(error instanceof Error ? error.message : String(error)),
+                  );
+                }}
                 aria-label={`Open version ${version.version}`}
               >
                 Open
