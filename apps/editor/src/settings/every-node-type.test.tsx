@@ -1,11 +1,12 @@
 // @vitest-environment jsdom
 
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsLookups } from './data/lookups';
 import { NodeSettingsForm } from './NodeSettingsForm';
-import { fieldModel, type Schema } from './schema/json-schema';
+import { exclusiveGroups, fieldModel, type Schema } from './schema/json-schema';
 
 const lookups: SettingsLookups = {
   eventNames: async () => [],
@@ -40,7 +41,12 @@ describe('every built-in node type', () => {
       const labelled = [...container.querySelectorAll('label, legend, .tl-field__label')].map(
         (label) => label.textContent ?? '',
       );
+      const groups = exclusiveGroups(root);
+      const defaults = (description.defaults ?? {}) as Record<string, unknown>;
+      for (const group of groups) expect(labelled, group.label).toContain(group.label);
       for (const [name, schema] of properties) {
+        // Of "one of these" properties only the chosen one is drawn.
+        if (groups.some((group) => group.fields.includes(name)) && defaults[name] === undefined) continue;
         const { label } = fieldModel(schema, root, name);
         expect(
           labelled.some((text) => text.startsWith(label)),
@@ -62,5 +68,23 @@ describe('every built-in node type', () => {
     );
     expect((getByLabelText('Method') as HTMLSelectElement).value).toBe('"POST"');
     expect((getByLabelText('URL') as HTMLInputElement).value).toBe('https://example.com/hook');
+  });
+
+  it('draws "exactly one of" properties as one choice (a schedule runs on a cron, once, or every so often)', async () => {
+    const schedule = descriptions.find((description) => description.type === 'trigger.schedule')!;
+    const changes: unknown[] = [];
+    const user = userEvent.setup();
+    render(
+      <NodeSettingsForm
+        nodeType={schedule}
+        value={{ segmentId: 'all', cron: '0 9 * * *', timezone: 'profile' }}
+        onChange={(next) => changes.push(next)}
+        lookups={lookups}
+      />,
+    );
+    expect(screen.getByLabelText('Cron schedule')).toBeTruthy();
+    expect(screen.queryByLabelText('Every')).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Runs'), 'Every');
+    expect(changes.at(-1)).toEqual({ segmentId: 'all', every: '', timezone: 'profile' });
   });
 });

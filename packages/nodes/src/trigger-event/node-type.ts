@@ -9,13 +9,11 @@ export const triggerEventConfigSchema = z.strictObject({
     .min(1, { error: 'name the event that starts the journey' })
     .meta({ title: 'Event', widget: 'event-name' }),
   /** Extra conditions on the event or profile, e.g. a cart value over 50. */
-  conditions: conditionGroupSchema
-    .optional()
-    .meta({
-      title: 'Conditions',
-      widget: 'conditions',
-      description: 'Only events (and people) that match enter.',
-    }),
+  conditions: conditionGroupSchema.optional().meta({
+    title: 'Conditions',
+    widget: 'conditions',
+    description: 'Only events (and people) that match enter.',
+  }),
 });
 
 export type TriggerEventConfig = z.infer<typeof triggerEventConfigSchema>;

@@ -23,8 +23,8 @@ export const triggerScheduleConfigSchema = z
       .meta({ title: 'Segment', widget: 'segment', allowAll: true }),
     /** Recurring: five-field cron, e.g. `0 9 * * *` for 09:00 daily. */
     cron: cronSchema.optional().meta({
-      title: 'Cron',
-      description: 'Recurring, e.g. 0 9 * * * for 09:00 daily. Set one of cron, once at, or every.',
+      title: 'Cron schedule',
+      description: 'Five fields, e.g. 0 9 * * * for 09:00 daily.',
     }),
     /** Once, at this instant. */
     at: dateTimeSchema.optional().meta({ title: 'Once at' }),
@@ -39,7 +39,8 @@ export const triggerScheduleConfigSchema = z
       error: 'set exactly one of cron, at or every',
       path: ['cron'],
     },
-  );
+  )
+  .meta({ exclusive: [{ label: 'Runs', fields: ['cron', 'at', 'every'] }] });
 
 /** The `segmentId` that means every profile of the workspace. */
 export const ALL_PROFILES = 'all';

@@ -8,14 +8,15 @@ export const waitUntilConfigSchema = z
     /** Or an absolute instant. */
     at: dateTimeSchema
       .optional()
-      .meta({ title: 'Date and time', description: 'Instead of a time of day: wait until this instant.' }),
+      .meta({ title: 'Date and time', description: 'With its offset, e.g. 2025-11-28T09:00:00Z.' }),
     /** For `time`: `profile` (the profile's timezone) or an IANA name. */
     timezone: timezoneSchema.default('profile').meta({ title: 'Timezone', widget: 'timezone' }),
   })
   .refine((config) => (config.time === undefined) !== (config.at === undefined), {
     error: 'set either time (HH:MM) or at (a date-time), not both',
     path: ['time'],
-  });
+  })
+  .meta({ exclusive: [{ label: 'Wait until', fields: ['time', 'at'] }] });
 
 export type WaitUntilConfig = z.infer<typeof waitUntilConfigSchema>;
 

@@ -1,7 +1,8 @@
 import { useFormContext } from '../form-context';
-import type { FieldModel } from '../schema/json-schema';
+import { exclusiveGroups, type FieldModel } from '../schema/json-schema';
 import { errorsAt, normaliseErrorPath, type Path, pathKey, withKey } from '../schema/paths';
 import { initialValue } from '../schema/values';
+import { ExclusiveFields } from './ExclusiveFields';
 import { GroupShell } from './FieldShell';
 import { SchemaField, type SchemaFieldProps } from './SchemaField';
 
@@ -40,17 +41,35 @@ export function ObjectField(props: SchemaFieldProps & { model: FieldModel; label
     path,
     properties.map((property) => property.name),
   );
-  const fields = properties.map((property) => (
-    <SchemaField
-      key={property.name}
-      schema={property.schema}
-      name={property.name}
-      path={[...path, property.name]}
-      value={object[property.name]}
-      required={property.required}
-      onChange={(next) => onChange(withKey(object, property.name, next))}
-    />
-  ));
+  const groups = exclusiveGroups(model.schema);
+  const fields = properties.map((property) => {
+    const group = groups.find((candidate) => candidate.fields.includes(property.name));
+    if (group) {
+      // The group is drawn once, where its first member would be.
+      if (group.fields.find((name) => properties.some((p) => p.name === name)) !== property.name) return null;
+      return (
+        <ExclusiveFields
+          key={property.name}
+          group={group}
+          properties={properties}
+          object={object}
+          path={path}
+          onChange={onChange}
+        />
+      );
+    }
+    return (
+      <SchemaField
+        key={property.name}
+        schema={property.schema}
+        name={property.name}
+        path={[...path, property.name]}
+        value={object[property.name]}
+        required={property.required}
+        onChange={(next) => onChange(withKey(object, property.name, next))}
+      />
+    );
+  });
 
   if (path.length === 0) {
     return (

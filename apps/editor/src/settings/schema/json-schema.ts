@@ -266,3 +266,23 @@ export function fieldModel(schema: Schema, root: Schema, name?: string): FieldMo
     field: classify(resolved, root, name),
   };
 }
+
+/** Properties of an object of which exactly one is set (`cron`, `at` or `every`), from an `exclusive` hint. */
+export interface ExclusiveGroup {
+  readonly label: string;
+  readonly fields: readonly string[];
+}
+
+/**
+ * An object's `exclusive` hint: `.meta({ exclusive: [{ label: 'Runs', fields: ['cron', 'at'] }] })`
+ * draws one picker for the group and only the chosen field.
+ */
+export function exclusiveGroups(schema: Schema): ExclusiveGroup[] {
+  if (!Array.isArray(schema.exclusive)) return [];
+  return (schema.exclusive as unknown[]).flatMap((entry) => {
+    if (!isObject(entry) || !Array.isArray(entry.fields)) return [];
+    const fields = entry.fields.filter((field): field is string => typeof field === 'string');
+    if (fields.length < 2) return [];
+    return [{ label: typeof entry.label === 'string' ? entry.label : humanise(fields.join(' or ')), fields }];
+  });
+}
