@@ -25,11 +25,13 @@ async function resolveAll(host: string): Promise<string[]> {
  * Refuses a URL whose host resolves to any private, loopback or link-local address (see
  * {@link classifyAddress}) unless the policy allows it: server-side request forgery through a
  * marketer-edited URL or a provider setting is the risk. An unknown host is final; a resolver
- * failure may pass and is retryable.
+ * failure may pass and is retryable. Returns the checked addresses (null when the policy checks
+ * none): connect to them with `pinnedFetch(url, init, addresses)` so that the host is not
+ * resolved again (DNS rebinding).
  */
-export async function checkHost(url: URL, policy: HostPolicy): Promise<void> {
+export async function checkHost(url: URL, policy: HostPolicy): Promise<string[] | null> {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (policy.allowPrivate || policy.allowHosts?.has(host)) return;
+  if (policy.allowPrivate || policy.allowHosts?.has(host)) return null;
   let addresses: string[];
   try {
     addresses = isIP(host) ? [host] : await (policy.resolve ?? resolveAll)(host);
@@ -48,4 +50,5 @@ export async function checkHost(url: URL, policy: HostPolicy): Promise<void> {
       );
     }
   }
+  return addresses;
 }

@@ -10,6 +10,7 @@ import {
   providerMessage,
   valueAt,
 } from './http-provider-mapping.js';
+import { pinnedFetch } from './pinned-fetch.js';
 
 /** How the provider knows us. */
 export type HttpProviderAuth =
@@ -98,7 +99,7 @@ export function createHttpProviderAdapter(options: HttpProviderOptions): Channel
     idempotent: options.idempotent === true,
     async send(message: OutboundMessage) {
       if (!message.to) throw new PermanentDeliveryError(`the profile has no ${options.channel} address`);
-      await checkHost(url, {
+      const addresses = await checkHost(url, {
         allowPrivate: options.allowPrivate,
         resolve: options.resolve,
         label,
@@ -107,13 +108,17 @@ export function createHttpProviderAdapter(options: HttpProviderOptions): Channel
       const body = JSON.stringify(render(bodyScope(message)));
       let response: Response;
       try {
-        response = await fetch(url, {
-          method,
-          headers: { ...fixedHeaders, [idempotencyHeader]: message.idempotencyKey },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        // Connects to the addresses just checked: the host is not resolved again (DNS rebinding).
+        response = await pinnedFetch(
+          url,
+          {
+            method,
+            headers: { ...fixedHeaders, [idempotencyHeader]: message.idempotencyKey },
+            body,
+            signal: AbortSignal.timeout(timeoutMs),
+          },
+          addresses,
+        );
       } catch (error) {
         const reason = error instanceof Error ? (error.cause ?? error) : error;
         throw new RetryableDeliveryError(

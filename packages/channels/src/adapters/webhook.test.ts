@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../adapter.js';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../errors.js';
 import { createLiquidEngines } from '../liquid.js';
+import { pinnedFetch } from './pinned-fetch.js';
 import {
   classifyAddress,
   createWebhookAdapter,
@@ -201,6 +202,50 @@ describe('webhook adapter against a local HTTP server', () => {
     });
     expect(received).toHaveLength(1);
     expect(received[0]?.headers['content-type']).toBeUndefined();
+  });
+
+  it('refuses a public-looking name that its resolver answers with a private address', async () => {
+    received.length = 0;
+    const adapter = createWebhookAdapter({ signingSecret: secret, resolve: async () => ['10.0.0.5'] });
+    await expect(
+      adapter.send(message({ url: 'https://api.example.com/hook', method: 'POST', body: '{}' })),
+    ).rejects.toThrow(/api\.example\.com refused: 10\.0\.0\.5 is a private address/);
+    expect(received).toHaveLength(0);
+  });
+
+  it('connects to the address it checked, not to what the name resolves to later (DNS rebinding)', async () => {
+    received.length = 0;
+    // Checked: a public address. Connecting by name would find 127.0.0.1 (this server) for
+    // `localhost`: the rebinding attack. The connection goes to the checked address instead.
+    let lookups = 0;
+    const adapter = createWebhookAdapter({
+      signingSecret: secret,
+      timeoutMs: 300,
+      resolve: async () => {
+        lookups++;
+        return ['198.51.100.7'];
+      },
+    });
+    const port = new URL(base).port;
+    await expect(
+      adapter.send(message({ url: `http://localhost:${port}/hook`, method: 'POST', body: '{}' })),
+    ).rejects.toBeInstanceOf(RetryableDeliveryError);
+    expect(lookups).toBe(1);
+    expect(received).toHaveLength(0);
+  });
+
+  it('pins a request to the given addresses: a name no DNS knows reaches the server', async () => {
+    received.length = 0;
+    const port = new URL(base).port;
+    const response = await pinnedFetch(
+      new URL(`http://pinned.invalid:${port}/pinned`),
+      { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' },
+      ['127.0.0.1'],
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+    expect(received[0]).toMatchObject({ url: '/pinned', body: 'hi' });
+    expect(received[0]?.headers.host).toBe(`pinned.invalid:${port}`);
   });
 
   it('refuses other schemes', async () => {

@@ -5,6 +5,7 @@ import type { Liquid } from 'liquidjs';
 import type { ChannelAdapter, OutboundMessage } from '../adapter.js';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../errors.js';
 import { createUrlLiquidEngine, type LiquidEngines, parseLiquid, renderLiquid } from '../liquid.js';
+import { pinnedFetch } from './pinned-fetch.js';
 
 export type WebhookMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -235,11 +236,10 @@ function signature(secret: string, timestamp: number, body: string): string {
  * `message.body`, signed (`X-Touchline-Signature`), keyed (`X-Touchline-Idempotency-Key`).
  *
  * Secure by default: only http(s), redirects are not followed, and a host that resolves to any
- * private address is refused unless `allowPrivate` or `allowHosts` says so. The addresses are
- * checked right before the request, but `fetch` resolves the host again when it connects: a DNS
- * server that answers differently the second time (DNS rebinding, with a TTL of 0) can still
- * reach a private address. Closing that needs a connection pinned to the checked address (an
- * undici dispatcher with its own `lookup`), or an egress proxy or firewall.
+ * private address is refused unless `allowPrivate` or `allowHosts` says so. The host is resolved
+ * once; every address is checked, and the connection goes to a checked address
+ * ({@link pinnedFetch}), so a DNS server that answers differently a moment later (DNS rebinding,
+ * with a TTL of 0) cannot reach a private address.
  */
 export function createWebhookAdapter(options: WebhookAdapterOptions): ChannelAdapter {
   if (!options.signingSecret) throw new Error('a webhook adapter needs a signing secret');
@@ -247,9 +247,10 @@ export function createWebhookAdapter(options: WebhookAdapterOptions): ChannelAda
   const timeoutMs = options.timeoutMs ?? 10_000;
   const allowHosts = new Set((options.allowHosts ?? []).map((host) => host.toLowerCase()));
 
-  async function checkHost(url: URL): Promise<void> {
+  /** The host's addresses, all checked, to connect to; null when the policy checks none. */
+  async function checkHost(url: URL): Promise<string[] | null> {
     const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (options.allowPrivate || allowHosts.has(host)) return;
+    if (options.allowPrivate || allowHosts.has(host)) return null;
     let addresses: string[];
     try {
       addresses = isIP(host) ? [host] : await resolve(host);
@@ -269,6 +270,7 @@ export function createWebhookAdapter(options: WebhookAdapterOptions): ChannelAda
         );
       }
     }
+    return addresses;
   }
 
   return {
@@ -288,7 +290,7 @@ export function createWebhookAdapter(options: WebhookAdapterOptions): ChannelAda
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         throw new PermanentDeliveryError(`webhook url must be http(s), not ${url.protocol}`);
       }
-      await checkHost(url);
+      const addresses = await checkHost(url);
 
       const method = request.method ?? 'POST';
       const body = method === 'GET' ? undefined : request.body;
@@ -302,13 +304,11 @@ export function createWebhookAdapter(options: WebhookAdapterOptions): ChannelAda
 
       let response: Response;
       try {
-        response = await fetch(url, {
-          method,
-          headers,
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
+        response = await pinnedFetch(
+          url,
+          { method, headers, body, signal: AbortSignal.timeout(timeoutMs) },
+          addresses,
+        );
       } catch (error) {
         const reason = error instanceof Error ? (error.cause ?? error) : error;
         throw new RetryableDeliveryError(
