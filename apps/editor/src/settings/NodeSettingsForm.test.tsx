@@ -192,4 +192,27 @@ describe('NodeSettingsForm', () => {
     await user.selectOptions(screen.getByLabelText('Reason'), 'birthday');
     expect(changes.at(-1)).toMatchObject({ reason: 'birthday' });
   });
+
+  it('switches a union field between its variants and edits JSON, keeping the last valid value while typing', async () => {
+    const user = userEvent.setup();
+    render(<Harness type="send.webhook" initial={{ url: 'https://example.com/hook' }} />);
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Type' }), 'Text');
+    await user.type(screen.getByLabelText('Body'), 'Hi {{{{ profile.traits.first_name }}');
+    expect(currentConfig()).toEqual({
+      url: 'https://example.com/hook',
+      method: 'POST',
+      body: 'Hi {{ profile.traits.first_name }}',
+    });
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Type' }), 'JSON');
+    const json = screen.getByLabelText('Body');
+    await user.clear(json);
+    await user.click(json);
+    await user.paste('{"cart": "{{ event.properties.cart_id }}"}');
+    expect(currentConfig().body).toEqual({ cart: '{{ event.properties.cart_id }}' });
+    await user.type(json, ' oops');
+    expect(screen.getByText('Not valid JSON yet; the last valid value is kept.')).toBeTruthy();
+    expect(currentConfig().body).toEqual({ cart: '{{ event.properties.cart_id }}' });
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Type' }), 'Not set');
+    expect(currentConfig()).toEqual({ url: 'https://example.com/hook', method: 'POST' });
+  });
 });

@@ -8,7 +8,13 @@ export function JsonField({
   invalid,
   value,
   onChange,
-}: InputProps & { value: unknown; onChange: (next: unknown) => void }) {
+  allowEmpty = false,
+}: InputProps & {
+  value: unknown;
+  onChange: (next: unknown) => void;
+  /** Emptied, the value is removed (an optional field); else an empty box is just not JSON yet. */
+  allowEmpty?: boolean;
+}) {
   const shown = value === undefined ? '' : JSON.stringify(value, null, 2);
   const [draft, setDraft] = useState<{ text: string; basis: string; valid: boolean } | null>(null);
   // A draft survives only while the value it was typed over is unchanged.
@@ -26,7 +32,7 @@ export function JsonField({
         value={text}
         onChange={(event) => {
           const next = event.target.value;
-          if (next.trim() === '') {
+          if (next.trim() === '' && allowEmpty) {
             setDraft(null);
             onChange(undefined);
             return;

@@ -98,7 +98,14 @@ export function SchemaField(props: SchemaFieldProps) {
           case 'const':
             return <ConstInput {...input} value={field.value} />;
           default:
-            return <JsonField {...input} value={props.value} onChange={props.onChange} />;
+            return (
+              <JsonField
+                {...input}
+                value={props.value}
+                onChange={props.onChange}
+                allowEmpty={!props.required}
+              />
+            );
         }
       }}
     </FieldShell>

@@ -52,7 +52,8 @@ export function VariantField(props: SchemaFieldProps & { model: FieldModel; labe
       path={path}
       value={value}
       onChange={onChange}
-      required={required}
+      // Chosen, the variant's own input never removes the field; "Not set" in the picker does.
+      required
       actions={
         <>
           {picker}

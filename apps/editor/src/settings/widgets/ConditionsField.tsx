@@ -59,7 +59,7 @@ export function ConditionsField({ label, model, path, value, onChange, required 
   if (!usable) {
     return (
       <FieldShell label={label} description={model.description} optional={!required} errors={scoped}>
-        {(input) => <JsonField {...input} value={value} onChange={onChange} />}
+        {(input) => <JsonField {...input} value={value} onChange={onChange} allowEmpty={!required} />}
       </FieldShell>
     );
   }
