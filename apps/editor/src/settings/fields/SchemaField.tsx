@@ -43,6 +43,8 @@ export function SchemaField(props: SchemaFieldProps) {
   const own = errorsAt(errors, props.path);
   const { field } = model;
   const optional = !props.required;
+  // An absent field shows its default as chosen; the config gets it with the next change.
+  const value = props.value === undefined ? model.schema.default : props.value;
 
   if (field.kind === 'object') return <ObjectField {...props} model={model} label={label} />;
   if (field.kind === 'array') return <ArrayField {...props} model={model} label={label} />;
@@ -68,7 +70,7 @@ export function SchemaField(props: SchemaFieldProps) {
         switch (field.kind) {
           case 'widget': {
             const Widget = fieldWidgets[field.widget as Exclude<WidgetName, keyof typeof groupWidgets>];
-            return <Widget {...props} model={model} label={label} input={input} />;
+            return <Widget {...props} value={value} model={model} label={label} input={input} />;
           }
           case 'string':
             return (
@@ -76,21 +78,21 @@ export function SchemaField(props: SchemaFieldProps) {
                 {...input}
                 field={field}
                 schema={model.schema}
-                value={props.value}
+                value={value}
                 onChange={props.onChange}
                 required={props.required}
               />
             );
           case 'number':
-            return <NumberInput {...input} field={field} value={props.value} onChange={props.onChange} />;
+            return <NumberInput {...input} field={field} value={value} onChange={props.onChange} />;
           case 'boolean':
-            return <BooleanInput {...input} value={props.value} onChange={props.onChange} />;
+            return <BooleanInput {...input} value={value} onChange={props.onChange} />;
           case 'enum':
             return (
               <EnumInput
                 {...input}
                 options={field.options}
-                value={props.value}
+                value={value}
                 onChange={props.onChange}
                 required={props.required}
               />
@@ -99,12 +101,7 @@ export function SchemaField(props: SchemaFieldProps) {
             return <ConstInput {...input} value={field.value} />;
           default:
             return (
-              <JsonField
-                {...input}
-                value={props.value}
-                onChange={props.onChange}
-                allowEmpty={!props.required}
-              />
+              <JsonField {...input} value={value} onChange={props.onChange} allowEmpty={!props.required} />
             );
         }
       }}
