@@ -1,6 +1,7 @@
 import { type LiquidEngines, renderField } from '../liquid.js';
 import type { CompiledEmailTemplate } from './compile.js';
 import { applyTracking, type EmailLinks } from './tracking-html.js';
+import { trackTextLinks } from './tracking-text.js';
 
 /** What Liquid sees (DESIGN.md, "Messages"), less `unsubscribe_url`, which comes from the links. */
 export interface MessageContext {
@@ -23,7 +24,7 @@ export interface RenderedEmail {
 
 /**
  * Personalises one message from a compiled template version: Liquid only, then tracked links
- * and the open pixel. Throws a {@link TemplateError} (a missing trait renders empty; a loop past
+ * (in the HTML and in the plain text) and the open pixel. Throws a {@link TemplateError} (a missing trait renders empty; a loop past
  * the limits or a render past its time does not).
  */
 export function renderEmail(
@@ -39,6 +40,6 @@ export function renderEmail(
     .trim();
   const preheader = template.preheader ? renderField(engines.text, template.preheader, scope).trim() : null;
   const html = applyTracking(renderField(engines.html, template.html, scope), links);
-  const text = renderField(engines.text, template.text, scope).trim();
+  const text = trackTextLinks(renderField(engines.text, template.text, scope).trim(), links);
   return { subject, preheader, html, text };
 }
