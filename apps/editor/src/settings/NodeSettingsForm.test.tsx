@@ -105,7 +105,7 @@ describe('NodeSettingsForm', () => {
     render(
       <Harness
         type="wait.event"
-        errors={[{ path: 'config.event', message: 'name the event to wait for' }]}
+        errors={[{ path: 'config.event', message: 'event: name the event to wait for' }]}
       />,
     );
     const input = screen.getByLabelText('Event');

@@ -185,7 +185,12 @@ describe('condition builder', () => {
           conditions: { all: [{ fact: 'profile', path: 'computed.orders_count', operator: 'in', value: 3 }] },
         }}
         onChange={() => {}}
-        errors={[{ path: 'config.conditions.all.0.value', message: 'operator in needs a list of values' }]}
+        errors={[
+          {
+            path: 'config.conditions.all.0.value',
+            message: 'conditions.all.0.value: operator in needs a list of values',
+          },
+        ]}
       />,
     );
     const attributes = within(screen.getByRole('group', { name: 'Attributes' }));

@@ -1,5 +1,6 @@
 import { type ReactNode, useId } from 'react';
 import type { FieldError } from '../NodeSettingsForm';
+import { normaliseErrorPath } from '../schema/paths';
 
 export interface InputProps {
   /** Put on the input, so its `<label>` names it. */
@@ -58,6 +59,17 @@ export function FieldShell({
   );
 }
 
+/**
+ * The compiler starts a message with its path ("event: name the event to wait for"); beside
+ * the field that path says nothing, so it is dropped.
+ */
+export function messageOf(error: FieldError): string {
+  const at = normaliseErrorPath(error.path);
+  return at !== '' && error.message.startsWith(`${at}: `)
+    ? error.message.slice(at.length + 2)
+    : error.message;
+}
+
 export function FieldErrors({ id, errors }: { id?: string; errors: readonly FieldError[] }) {
   if (errors.length === 0) return null;
   return (
@@ -65,7 +77,7 @@ export function FieldErrors({ id, errors }: { id?: string; errors: readonly Fiel
       {errors.map((error, index) => (
         // Errors have no identity of their own; the list is replaced whole on each validation.
         // biome-ignore lint/suspicious/noArrayIndexKey: see above
-        <li key={index}>{error.message}</li>
+        <li key={index}>{messageOf(error)}</li>
       ))}
     </ul>
   );
