@@ -188,6 +188,10 @@ test.describe('the journey canvas', () => {
     await expect(page.getByText('Version 1 · read-only')).toBeVisible();
     await expect(page.locator('.react-flow__node')).toHaveCount(4);
     await expect(page.getByRole('navigation', { name: 'Steps' })).toHaveCount(0);
+    await open(page, 'wait_event_1');
+    await expect(
+      settingsForm(page, 'Wait for an event').getByLabel('Timeout', { exact: true }),
+    ).toBeDisabled();
     await page.getByRole('button', { name: 'Back to the draft' }).first().click();
     await expect(page.getByRole('navigation', { name: 'Steps' })).toBeVisible();
 

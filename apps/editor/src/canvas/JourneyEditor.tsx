@@ -211,13 +211,17 @@ function EditorFrame({
           {panel === 'simulate' && !readOnly ? (
             <SimulatorPanel journeyId={journey.id} beforeRun={flush} />
           ) : panel === 'history' ? (
-            <VersionHistory
-              journeyId={journey.id}
-              liveVersion={journey.liveVersion}
-              viewing={viewingVersion}
-              onOpen={onOpenVersion}
-              onBackToDraft={onBackToDraft}
-            />
+            <>
+              <VersionHistory
+                journeyId={journey.id}
+                liveVersion={journey.liveVersion}
+                viewing={viewingVersion}
+                onOpen={onOpenVersion}
+                onBackToDraft={onBackToDraft}
+              />
+              {/* A step of the version on view shows its settings under the list. */}
+              {selected && <NodeSettingsPanel key={selected.id} node={selected} />}
+            </>
           ) : selected ? (
             <NodeSettingsPanel key={selected.id} node={selected} />
           ) : selectedNodes > 1 ? (

@@ -12,6 +12,12 @@ export function NodeSettingsPanel({ node }: { node: CanvasNode }) {
   const updateConfig = useCanvas((state) => state.updateConfig);
   const updateLabel = useCanvas((state) => state.updateLabel);
   const deleteSelection = useCanvas((state) => state.deleteSelection);
+  // Conditions on `event` are offered the trigger event's property keys.
+  const triggerEvent = useCanvas((state) => {
+    const trigger = state.nodes.find((candidate) => candidate.data.nodeType === 'trigger.event');
+    const event = (trigger?.data.config as { event?: unknown } | undefined)?.event;
+    return typeof event === 'string' && event !== '' ? event : undefined;
+  });
   const problems = useCanvas(
     useShallow((state) => state.validation.problems.filter((problem) => problem.nodeId === node.id)),
   );
@@ -62,9 +68,7 @@ export function NodeSettingsPanel({ node }: { node: CanvasNode }) {
           ))}
         </ul>
       )}
-      {readOnly ? (
-        <pre className="tl-config-readonly">{JSON.stringify(node.data.config, null, 2)}</pre>
-      ) : description ? (
+      {description ? (
         <div className="tl-node-form">
           <NodeSettingsForm
             key={`form:${node.id}:${restored}`}
@@ -72,10 +76,17 @@ export function NodeSettingsPanel({ node }: { node: CanvasNode }) {
             value={node.data.config}
             onChange={(config) => updateConfig(node.id, config)}
             errors={fieldErrors}
+            readOnly={readOnly}
+            {...(triggerEvent ? { triggerEvent } : {})}
           />
         </div>
       ) : (
-        <p className="error">This journey uses a step type the server does not know: {node.data.nodeType}.</p>
+        <>
+          <p className="error">
+            This journey uses a step type the server does not know: {node.data.nodeType}.
+          </p>
+          <pre className="tl-config-readonly">{JSON.stringify(node.data.config, null, 2)}</pre>
+        </>
       )}
       {!readOnly && (
         <button type="button" className="tl-button tl-button-danger" onClick={deleteSelection}>
