@@ -103,6 +103,26 @@ describe('renderWebhookRequest', () => {
     expect(JSON.parse(request.body as string)).toEqual({ user: 'u1', n: 2, tags: ['order'] });
     expect(request.contentType).toBe('application/json');
   });
+
+  it('renders Liquid in the URL, URL-encoding what it prints unless raw', () => {
+    const request = renderWebhookRequest(
+      {
+        url: 'https://x.test/u/{{ profile.name }}?q={{ profile.q }}&next={{ profile.next | raw }}&none={{ profile.missing }}',
+        method: 'GET',
+      },
+      { ...scope, profile: { name: 'a b/../c', q: 'x&admin=1#', next: '/ok' } },
+      engines,
+    );
+    expect(request.url).toBe('https://x.test/u/a%20b%2F..%2Fc?q=x%26admin%3D1%23&next=/ok&none=');
+  });
+
+  it('asks the adapter for the answer only when the node saves it', () => {
+    const node = { url: 'https://x.test/h', method: 'POST' };
+    expect(renderWebhookRequest(node, scope, engines).captureResponse).toBeUndefined();
+    expect(renderWebhookRequest({ ...node, saveResponseAs: 'crm' }, scope, engines).captureResponse).toBe(
+      true,
+    );
+  });
 });
 
 interface Received {
