@@ -4,6 +4,7 @@ import {
   type ConditionLeaf,
   compile,
   conditionGroupSchema,
+  interpretCondition,
 } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
 import { describe, expect, it } from 'vitest';
@@ -182,6 +183,62 @@ describe('condition builder model', () => {
     expect(conditionGroupSchema.safeParse(condition).success).toBe(true);
     const result = compileCondition(condition);
     expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+});
+
+/** A small deterministic generator, so a failing tree can be found again. */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+const leaves: ConditionLeaf[] = [
+  vip,
+  ordersAtLeast2,
+  cartOver50,
+  orderedIn60Days,
+  { fact: 'profile', path: 'computed.lifetime_value', operator: 'lessThan', value: 100 },
+  { fact: 'event', path: 'properties.coupon', operator: 'exists', value: true },
+];
+
+function randomTree(next: () => number, depth: number): Condition {
+  const pick = next();
+  if (depth === 0 || pick < 0.35) return leaves[Math.floor(next() * leaves.length)]!;
+  const children = Array.from({ length: 1 + Math.floor(next() * 3) }, () => randomTree(next, depth - 1));
+  if (pick < 0.55) return { not: children[0]! };
+  return pick < 0.8 ? { all: children } : { any: children };
+}
+
+describe('condition builder model on random trees', () => {
+  it('writes back a tree that decides every person and event the same way', async () => {
+    const next = random(7);
+    const people = [
+      { traits: { vip: true }, computed: { orders_count: 3, lifetime_value: 50 } },
+      { traits: { vip: false }, computed: { orders_count: 1, lifetime_value: 500 } },
+      { traits: {}, computed: { orders_count: 0, lifetime_value: 0 } },
+    ];
+    const events = [{ properties: { total: 80, coupon: 'X' } }, { properties: { total: 20 } }];
+    for (let round = 0; round < 200; round += 1) {
+      const tree = randomTree(next, 3);
+      const root: Condition = 'all' in tree || 'any' in tree || 'not' in tree ? tree : { all: [tree] };
+      const written = roundTrip(root);
+      expect(written, JSON.stringify(root)).toBeDefined();
+      expect(roundTrip(written), JSON.stringify(root)).toEqual(written);
+      for (const profile of people) {
+        for (const event of events) {
+          for (const count of [0, 2]) {
+            const facts = { profile, event, eventCount: () => count };
+            const now = Date.parse('2026-12-01T00:00:00Z');
+            expect(await interpretCondition(written!, facts, now), JSON.stringify(root)).toBe(
+              await interpretCondition(root, facts, now),
+            );
+          }
+        }
+      }
+    }
   });
 });
 

@@ -94,11 +94,13 @@ function emptySections(): Record<SectionName, BuilderGroup> {
 
 /** A section holding just one group reads as that group ("any of these"), not as a group in a group. */
 function hoist(section: BuilderGroup): BuilderGroup {
-  const only = section.items[0];
-  if (section.items.length === 1 && !section.negate && section.match === 'all' && only?.kind === 'group') {
-    return only.group;
+  let group = section;
+  for (;;) {
+    const only = group.items[0];
+    if (group.items.length !== 1 || group.negate || group.match !== 'all' || only?.kind !== 'group')
+      return group;
+    group = only.group;
   }
-  return section;
 }
 
 /**
