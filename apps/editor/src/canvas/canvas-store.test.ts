@@ -121,6 +121,19 @@ describe('the canvas store', () => {
     expect(storedGraphOf(store.getState()).nodes[0]?.position).toEqual({ x: 0, y: 0 });
   });
 
+  it('undoes a run of arrow-key moves as one step', () => {
+    const { store, tick } = storeWith();
+    for (const x of [5, 10, 15]) {
+      store
+        .getState()
+        .onNodesChange([{ type: 'position', id: 'cart', position: { x, y: 0 }, dragging: false }]);
+      tick(100);
+    }
+    expect(store.getState().past).toHaveLength(1);
+    store.getState().undo();
+    expect(storedGraphOf(store.getState()).nodes[0]?.position).toEqual({ x: 0, y: 0 });
+  });
+
   it('deletes the selected nodes with the edges that touch them, and the selected edges', () => {
     const { store } = storeWith();
     store.getState().select(['wait']);

@@ -139,6 +139,7 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
       onNodesChange(changes) {
         const state = get();
         let recorded = false;
+        let nudged = false;
         let moved = false;
         for (const change of changes) {
           if (change.type === 'position') {
@@ -147,6 +148,8 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
             const node = state.nodes.find((candidate) => candidate.id === change.id);
             // The first move of a drag records where the nodes were.
             if (change.dragging && node && !node.dragging) recorded = true;
+            // A move that is no drag's is an arrow key's: a run of them is one step.
+            if (!change.dragging && change.position && node && !node.dragging) nudged = true;
           }
           if (change.type === 'remove' || change.type === 'add' || change.type === 'replace') {
             if (state.readOnly) return;
@@ -154,15 +157,18 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
           }
         }
         const nodes = applyNodeChanges(changes, state.nodes);
-        if (recorded) {
+        const at = now();
+        const merge = !recorded && state.lastEdit?.key === 'nudge' && at - state.lastEdit.at < COALESCE_MS;
+        if (recorded || (nudged && !merge)) {
           set({
             nodes,
             past: [...state.past, snapshotOf(state)].slice(-HISTORY_LIMIT),
             future: [],
             revision: state.revision + 1,
-            lastEdit: null,
+            lastEdit: nudged && !recorded ? { key: 'nudge', at } : null,
           });
-        } else if (moved) set({ nodes, revision: state.revision + 1 });
+        } else if (nudged) set({ nodes, revision: state.revision + 1, lastEdit: { key: 'nudge', at } });
+        else if (moved) set({ nodes, revision: state.revision + 1 });
         else set({ nodes });
       },
 
