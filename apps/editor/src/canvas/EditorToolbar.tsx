@@ -6,7 +6,7 @@ const saveText: Record<SaveStatus, string> = {
   saved: 'Saved',
   unsaved: 'Unsaved changes',
   saving: 'Saving…',
-  failed: 'Not saved — retrying on the next change',
+  failed: 'Not saved — retrying…',
 };
 
 interface Props {

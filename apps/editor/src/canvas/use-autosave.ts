@@ -5,6 +5,7 @@ import { type CanvasStore, storedGraphOf } from './canvas-store';
 export type SaveStatus = 'saved' | 'unsaved' | 'saving' | 'failed';
 
 const SAVE_DELAY_MS = 800;
+const RETRY_DELAY_MS = 5000;
 
 /**
  * Saves the draft a moment after each change (the server keeps drafts even when invalid). `flush`
@@ -30,6 +31,9 @@ export function useAutosave(store: CanvasStore, journeyId: string) {
         setStatus(store.getState().revision === revision ? 'saved' : 'unsaved');
       } catch (error) {
         setStatus('failed');
+        // Try again by itself; a change meanwhile reschedules sooner.
+        if (!timer.current)
+          timer.current = setTimeout(() => void save().catch(() => undefined), RETRY_DELAY_MS);
         throw error;
       }
     });

@@ -3,6 +3,7 @@ import { canvasApi } from './canvas-api';
 import { type CanvasStore, storedGraphOf } from './canvas-store';
 
 const VALIDATE_DELAY_MS = 300;
+const RETRY_DELAY_MS = 3000;
 
 /** Validates the draft on the server shortly after each edit and stores the answer for the canvas. */
 export function useLiveValidation(store: CanvasStore) {
@@ -19,7 +20,11 @@ export function useLiveValidation(store: CanvasStore) {
         const answer = await canvasApi.validate(storedGraphOf(state), controller.signal);
         if (!controller.signal.aborted) store.getState().setValidation({ revision, ...answer });
       } catch (error) {
-        if (!controller.signal.aborted) console.error('validation failed', error);
+        if (controller.signal.aborted) return;
+        // Publishing waits for an answer: ask again shortly rather than leave it checking forever.
+        console.error('validation failed; retrying', error);
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => void run(), RETRY_DELAY_MS);
       }
     };
     const unsubscribe = store.subscribe((state, previous) => {
