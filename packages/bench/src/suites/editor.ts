@@ -29,7 +29,7 @@ async function api<T>(base: string, method: string, path: string, body?: unknown
 
 async function createJourney(base: string, size: number, templateId: string): Promise<string> {
   const text = JSON.stringify(generateJourney(size)).replace(/"tpl_\d+"/g, JSON.stringify(templateId));
-  const { journey } = await api<{ journey: { id: string } }>(base, 'POST', '/api/journeys', {
+  const journey = await api<{ id: string }>(base, 'POST', '/api/journeys', {
     name: `Bench journey of ${size} nodes`,
     graph: JSON.parse(text),
   });
@@ -65,21 +65,8 @@ async function dragFrames(page: Page, nodeSelector: string): Promise<number[]> {
   if (!box) throw new Error(`${nodeSelector} is not on screen`);
   const x = box.x + box.width / 2;
   const y = box.y + Math.min(12, box.height / 2);
-  await page.evaluate(() => {
-    const state = window as unknown as { __frames: number[]; __recording: boolean };
-    state.__frames = [];
-    state.__recording = true;
-    let last = performance.now();
-    const tick = (now: number) => {
-      state.__frames.push(now - last);
-      last = now;
-      if (state.__recording) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame((now) => {
-      last = now;
-      requestAnimationFrame(tick);
-    });
-  });
+  // A string, not a function: tsx's name-keeping helper (__name) does not exist in the page.
+  await page.evaluate(RECORD_FRAMES);
   await page.mouse.move(x, y);
   await page.mouse.down();
   for (let step = 1; step <= 60; step += 1) {
@@ -92,6 +79,18 @@ async function dragFrames(page: Page, nodeSelector: string): Promise<number[]> {
     return state.__frames.slice(1);
   });
 }
+
+const RECORD_FRAMES = `(() => {
+  window.__frames = [];
+  window.__recording = true;
+  let last = 0;
+  const tick = (now) => {
+    window.__frames.push(now - last);
+    last = now;
+    if (window.__recording) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame((now) => { last = now; requestAnimationFrame(tick); });
+})()`;
 
 function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -151,7 +150,7 @@ export const suite: BenchSuite = {
     let browser: Browser | undefined;
     try {
       await untilHealthy(`${base}/health`, server, 120_000);
-      const { template } = await api<{ template: { id: string } }>(base, 'POST', '/api/templates', {
+      const template = await api<{ id: string }>(base, 'POST', '/api/templates', {
         name: 'Bench email',
         channel: 'email',
         subject: 'Hello {{ profile.first_name }}',
