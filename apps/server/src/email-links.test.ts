@@ -106,4 +106,49 @@ describe('the links of a delivered email', () => {
     expect(latest).toMatchObject({ status: 'suppressed', suppressedReason: 'unsubscribed' });
     expect(smtp.received.filter((m) => JSON.stringify(m.to).includes('lin@example.com'))).toHaveLength(1);
   });
+
+  it('of a test send work for the marketer but neither unsubscribe nor record anything on the profile whose data filled it', async () => {
+    const identified = await t.app.inject({
+      method: 'POST',
+      url: '/v1/identify',
+      headers: writeKeyHeaders,
+      payload: { userId: 'mia', traits: { email: 'mia@example.com', first_name: 'Mia' } },
+    });
+    expect(identified.statusCode).toBe(200);
+    const [template] = (await api('GET', '/api/templates')).json().templates as Array<{ id: string }>;
+    const sent = await api('POST', `/api/templates/${template?.id}/test-send`, {
+      to: 'marketer@shop.test',
+      userId: 'mia',
+    });
+    expect(sent.statusCode, sent.body).toBe(202);
+    const mail = await eventually(async () => {
+      const found = smtp.received.find((m) => JSON.stringify(m.to).includes('marketer@shop.test'));
+      expect(found).toBeDefined();
+      return found as NonNullable<typeof found>;
+    });
+    expect(mail.html as string).toContain('Hi Mia');
+
+    const click = new RegExp(`href="(${publicUrl}/t/c/[^"]+)"`).exec(mail.html as string)?.[1] as string;
+    const redirected = await fetch(click.replaceAll('&amp;', '&'), { redirect: 'manual' });
+    expect(redirected.status).toBe(302);
+    const listUnsubscribe = mail.headerLines.find((line) => line.key === 'list-unsubscribe')?.line ?? '';
+    const unsubscribeUrl = /<(http[^>]+)>/.exec(listUnsubscribe)?.[1] as string;
+    const unsubscribed = await fetch(unsubscribeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(unsubscribed.status).toBe(200);
+
+    // The message itself shows the click; Mia is still subscribed and her history is untouched.
+    await eventually(async () => {
+      const [message] = (await api('GET', '/api/messages?userId=mia')).json().messages;
+      expect(message).toMatchObject({ test: true, status: 'clicked' });
+    });
+    const profile = (await api('GET', '/api/profiles/mia')).json();
+    expect(profile.traits.subscriptions?.email).not.toBe(false);
+    const events = (await api('GET', '/api/profiles/mia/events')).json().events as Array<{ event: string }>;
+    expect(events.map((e) => e.event)).not.toContain('email_clicked');
+    expect(events.map((e) => e.event)).not.toContain('unsubscribed');
+  });
 });

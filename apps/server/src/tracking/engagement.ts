@@ -80,7 +80,8 @@ async function ingest(deps: Deps, events: Array<IngestEvent | undefined>): Promi
  */
 export async function recordOpen(deps: Deps, m: TrackedMessage, visit: Visit): Promise<void> {
   if (engaged.has(m.status)) return;
-  await ingest(deps, [openEvent(m, visit, 'pixel')]);
+  // A test send's reader is the marketer, not the profile whose data filled it.
+  if (!m.test) await ingest(deps, [openEvent(m, visit, 'pixel')]);
   await advanceMessageStatus(deps.db, m.workspaceId, m.id, 'opened');
 }
 
@@ -90,13 +91,16 @@ export async function recordOpen(deps: Deps, m: TrackedMessage, visit: Visit): P
  */
 export async function recordClick(deps: Deps, m: TrackedMessage, url: string, visit: Visit): Promise<void> {
   const link = createHash('sha256').update(url).digest('base64url').slice(0, 22);
+  // A test send's reader is the marketer, not the profile whose data filled it.
   await ingest(deps, [
-    engaged.has(m.status) ? undefined : openEvent(m, visit, 'click'),
-    eventAbout(m, visit, 'track', {
-      messageId: `touchline:click:${m.id}:${link}`,
-      event: 'email_clicked',
-      properties: { ...messageProperties(m), url },
-    }),
+    m.test || engaged.has(m.status) ? undefined : openEvent(m, visit, 'click'),
+    m.test
+      ? undefined
+      : eventAbout(m, visit, 'track', {
+          messageId: `touchline:click:${m.id}:${link}`,
+          event: 'email_clicked',
+          properties: { ...messageProperties(m), url },
+        }),
   ]);
   await advanceMessageStatus(deps.db, m.workspaceId, m.id, 'clicked');
 }
@@ -116,7 +120,8 @@ export class NoIdentity extends Error {
  * unsubscribe, and an unsubscribe after a later re-subscribe is a new one.
  */
 export async function unsubscribe(deps: Deps, m: TrackedMessage, visit: Visit): Promise<boolean> {
-  if (m.subscribed === false) return false;
+  // The link of a test send works (the marketer sees the page) but unsubscribes nobody.
+  if (m.subscribed === false || m.test) return false;
   const key = `touchline:unsubscribe:${m.id}:${m.profileVersion}`;
   const consent = eventAbout(m, visit, 'identify', {
     messageId: `${key}:consent`,

@@ -21,6 +21,8 @@ export interface TrackedMessage {
   subscribed: boolean | null;
   /** The profile's last change (microseconds since the epoch): names the state an unsubscribe saw. */
   profileVersion: string;
+  /** A test send: its links work, but say nothing about the profile whose data filled it. */
+  test: boolean;
 }
 
 /** A message by id alone (tracking tokens carry no workspace); undefined if it is gone. */
@@ -44,6 +46,7 @@ export async function findTrackedMessage(db: DbOrTrx, id: string): Promise<Track
       'p.user_id',
       sql<unknown>`p.traits -> 'subscriptions' -> m.channel`.as('subscribed'),
       sql<string>`(extract(epoch from p.updated_at) * 1000000)::bigint::text`.as('profile_version'),
+      sql<boolean>`coalesce((m.content ->> 'test')::boolean, false)`.as('test'),
       eb
         .selectFrom('profile_identities as i')
         .select('i.value')
@@ -72,6 +75,7 @@ export async function findTrackedMessage(db: DbOrTrx, id: string): Promise<Track
     anonymousId: row.user_id ? null : (row.anonymous_id ?? null),
     subscribed: typeof row.subscribed === 'boolean' ? row.subscribed : null,
     profileVersion: row.profile_version,
+    test: row.test === true,
   };
 }
 
