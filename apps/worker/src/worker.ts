@@ -61,11 +61,16 @@ export async function startWorker(options: WorkerOptions): Promise<TouchlineWork
     noHandleSignals: true,
     logger: graphileLogger(options.logger),
   });
+  // Due journey waits are also taken off the queue by the runtime itself, a thousand per
+  // transaction; graphile-worker runs those it fetches first and any the sweep gives up on.
+  const stopWakeSweep = options.runtime?.startWakeSweep();
   let stopping: Promise<void> | undefined;
   return {
     runner,
     stop() {
-      stopping ??= runner.stop().then(() => delivery.adapters.close());
+      stopping ??= (stopWakeSweep?.() ?? Promise.resolve())
+        .then(() => runner.stop())
+        .then(() => delivery.adapters.close());
       return stopping;
     },
   };

@@ -7,7 +7,9 @@ import type { WorkspaceMessaging } from './guards.js';
 import type { DirectEntry } from './schedule-entry.js';
 import { enrollProfiles, ensureScheduleJobs, runScheduleTick, type ScheduleTick } from './schedule-runner.js';
 import {
+  claimDueWakes,
   claimInbox,
+  type DueWake,
   deleteInbox,
   EntryConflict,
   type InboxEvent,
@@ -71,6 +73,8 @@ export class JourneyRuntime {
   #closed = false;
   readonly #lookups = new Map<string, { at: number; value: Promise<unknown> }>();
   readonly #wakes: GroupCommitter<WakeRequest, void>;
+  /** Wake jobs the sweep failed on (job id → when): graphile-worker runs them, one by one. */
+  readonly #leftToWorker = new Map<string, number>();
   readonly counts = {
     events: 0,
     entered: 0,
@@ -318,6 +322,78 @@ export class JourneyRuntime {
     }
   }
 
+  /**
+   * Runs due `journey_wake` jobs straight off the queue, many per transaction, beside
+   * graphile-worker (which still runs any it fetches first, and every one this path gives up
+   * on). Started by the worker of this process; the returned function stops it.
+   */
+  startWakeSweep(
+    options: { intervalMs?: number; batchSize?: number; lanes?: number } = {},
+  ): () => Promise<void> {
+    const intervalMs = options.intervalMs ?? 100;
+    const batchSize = options.batchSize ?? 1_000;
+    let stopped = false;
+    let wakeUp: (() => void) | undefined;
+    const loop = async () => {
+      while (!stopped && !this.#closed) {
+        let taken = 0;
+        try {
+          taken = await this.#wakeBatch(batchSize);
+        } catch (error) {
+          this.#options.logger?.warn({ err: error }, 'journey wake sweep failed');
+        }
+        if (taken < batchSize && !stopped) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, intervalMs);
+            wakeUp = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+      }
+    };
+    const loops = Array.from({ length: Math.max(1, options.lanes ?? 2) }, () => loop());
+    return async () => {
+      stopped = true;
+      wakeUp?.();
+      await Promise.all(loops);
+    };
+  }
+
+  /** One transaction over due wake jobs taken off the queue; returns how many were taken. */
+  async #wakeBatch(limit: number): Promise<number> {
+    const now = Date.now();
+    for (const [id, at] of this.#leftToWorker) if (now - at > 600_000) this.#leftToWorker.delete(id);
+    let taken: DueWake[] = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#transaction(
+          async (client) => {
+            taken = await claimDueWakes(client, limit, [...this.#leftToWorker.keys()]);
+            if (taken.some((t) => !isWake(t.wake)))
+              throw new Error('a journey_wake job has a malformed payload');
+            for (const [workspaceId, group] of byWorkspace(taken.map((t) => t.wake))) {
+              const at = this.#options.now?.() ?? new Date();
+              const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
+              await writeEffects(client, decided.effects, { horizonMs: this.horizonMs, now: at });
+              this.counts.woken += decided.fired;
+              this.counts.stale += decided.stale;
+            }
+            return taken.length;
+          },
+          (count) => (count > 0 ? 'commit_wakes' : 'commit_empty'),
+        );
+        return taken.length;
+      } catch (error) {
+        if (isRetryable(error) && attempt < 6) continue;
+        // Left to graphile-worker, one job at a time with its retries and backoff.
+        for (const t of taken) this.#leftToWorker.set(t.jobId, Date.now());
+        throw error;
+      }
+    }
+  }
+
   async #wakeGroup(wakes: readonly WakeRequest[]): Promise<Array<undefined | SubmissionFailed>> {
     try {
       for (let attempt = 1; ; attempt++) {
@@ -437,6 +513,15 @@ export class JourneyRuntime {
       client.release(broken);
     }
   }
+}
+
+function isWake(wake: WakeRequest): boolean {
+  return (
+    typeof wake.workspaceId === 'string' &&
+    typeof wake.enrollmentId === 'string' &&
+    typeof wake.nodeId === 'string' &&
+    Number.isInteger(wake.visit)
+  );
 }
 
 function byWorkspace<T extends { workspaceId: string }>(items: readonly T[]): Map<string, T[]> {

@@ -618,3 +618,55 @@ export async function loadRoutedVersion(
   const row = result.rows[0];
   return row && { name: row.name, status: row.status, liveVersion: row.live_version, compiled: row.compiled };
 }
+
+/** A due `journey_wake` job taken by the runtime itself: its id and its timer. */
+export interface DueWake {
+  readonly jobId: string;
+  readonly wake: {
+    readonly workspaceId: string;
+    readonly enrollmentId: string;
+    readonly nodeId: string;
+    readonly visit: number;
+  };
+}
+
+/**
+ * Takes up to `limit` due `journey_wake` jobs off graphile-worker's queue inside the caller's
+ * transaction: deleted here, so they are gone exactly when the wakes' effects commit (a rollback
+ * puts them back). Only jobs no worker holds and none has failed yet (`attempts = 0`; a failed one
+ * is graphile-worker's to retry with its backoff), skipping `excluded` and rows another
+ * transaction holds. Reads graphile-worker 0.17's own table, as its `complete_jobs` does.
+ */
+export async function claimDueWakes(
+  client: pg.PoolClient,
+  limit: number,
+  excluded: readonly string[],
+): Promise<DueWake[]> {
+  const result = await client.query<{ id: string; payload: Record<string, unknown> | null }>({
+    name: 'tl_rt_claim_wakes',
+    text: `with due as (
+             delete from graphile_worker._private_jobs j
+              where j.id in (
+                select id from graphile_worker._private_jobs
+                 where is_available and job_queue_id is null and attempts = 0 and run_at <= now()
+                   and task_id = (select id from graphile_worker._private_tasks where identifier = 'journey_wake')
+                   and id <> all($2::bigint[])
+                 order by priority, run_at
+                 limit $1
+                   for update skip locked)
+             returning j.id, j.payload
+           )
+           select id::text, payload from due order by id`,
+    values: [limit, excluded],
+  });
+  // Checked by the caller (a malformed payload is left to graphile-worker to fail).
+  return result.rows.map((r) => ({
+    jobId: r.id,
+    wake: {
+      workspaceId: r.payload?.w as string,
+      enrollmentId: r.payload?.e as string,
+      nodeId: r.payload?.n as string,
+      visit: r.payload?.v as number,
+    },
+  }));
+}
