@@ -24,6 +24,14 @@ export const DROP_OFFSET = { x: 110, y: 30 };
 const minimapColour = (node: CanvasNode, categories: ReadonlyMap<string, string>) =>
   `var(--tl-${categories.get(node.data.nodeType) ?? 'flow'})`;
 
+// Props React Flow copies into its store whenever they change by reference: module constants, so
+// that a render of the canvas (every frame of a drag) does not update its store and every node.
+const defaultEdgeOptions = { type: 'smoothstep' } as const;
+const fitViewOptions = { maxZoom: 1, padding: 0.2 } as const;
+const proOptions = { hideAttribution: true } as const;
+const multiSelectionKeyCode = ['Shift', 'Meta', 'Control'];
+const minimapStyle = { width: 160, height: 110 } as const;
+
 /** The React Flow canvas of the open journey, controlled by its store. */
 export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElement | null> }) {
   const store = useCanvasStore();
@@ -47,7 +55,11 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
   // drop does not make the view jump.
   const [openedWithSteps] = useState(() => store.getState().nodes.length > 0);
 
-  const categoryByType = new Map([...descriptions.values()].map((d) => [d.type, d.category]));
+  // The minimap draws every node again when its colour function changes: keep it the same one.
+  const nodeColor = useMemo(() => {
+    const categoryByType = new Map([...descriptions.values()].map((d) => [d.type, d.category]));
+    return (node: CanvasNode) => minimapColour(node, categoryByType);
+  }, [descriptions]);
 
   const canEnter = useCallback(
     (target: string) => {
@@ -128,12 +140,12 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
         edgesReconnectable={false}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        defaultEdgeOptions={{ type: 'smoothstep' }}
+        multiSelectionKeyCode={multiSelectionKeyCode}
+        defaultEdgeOptions={defaultEdgeOptions}
         fitView={openedWithSteps}
-        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+        fitViewOptions={fitViewOptions}
         minZoom={0.2}
-        proOptions={{ hideAttribution: true }}
+        proOptions={proOptions}
         aria-label="Journey canvas"
       >
         <Background gap={20} />
@@ -145,9 +157,9 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
         <MiniMap<CanvasNode>
           pannable
           zoomable
-          style={{ width: 160, height: 110 }}
+          style={minimapStyle}
           ariaLabel="Journey overview"
-          nodeColor={(node) => minimapColour(node, categoryByType)}
+          nodeColor={nodeColor}
         />
         <Controls showInteractive={false} aria-label="Zoom" />
       </ReactFlow>

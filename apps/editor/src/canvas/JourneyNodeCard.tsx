@@ -1,32 +1,63 @@
 import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CategoryIcon } from './CategoryIcon';
 import { useCanvas, useNodeType } from './canvas-context';
 import type { CanvasNode } from './graph-model';
-import { hasTarget, portsOf } from './ports';
+import { hasTarget, mergePorts, problemsOf, usedPortsOf } from './ports';
+import type { PathHighlight } from './simulation';
 
 const MAX_MESSAGES = 3;
+
+const pathNodes = new WeakMap<PathHighlight, ReadonlySet<string>>();
+const onPathOf = (highlight: PathHighlight | null, id: string) => {
+  if (!highlight) return false;
+  let nodes = pathNodes.get(highlight);
+  if (!nodes) {
+    nodes = new Set(highlight.nodes);
+    pathNodes.set(highlight, nodes);
+  }
+  return nodes.has(id);
+};
+
+// Nodes whose handles changed in one render (all of them after a new layout direction) are
+// measured again in one call, not one React Flow update (and one store change) per node.
+type UpdateInternals = (ids: string[]) => void;
+const pendingInternals = new Map<UpdateInternals, Set<string>>();
+function scheduleInternals(update: UpdateInternals, id: string) {
+  const pending = pendingInternals.get(update);
+  if (pending) return void pending.add(id);
+  pendingInternals.set(update, new Set([id]));
+  queueMicrotask(() => {
+    const ids = pendingInternals.get(update);
+    pendingInternals.delete(update);
+    if (ids) update([...ids]);
+  });
+}
 
 /** One journey step on the canvas: its label, summary, problems and a labelled handle per out-port. */
 function JourneyNodeCardView({ id, data, selected }: NodeProps<CanvasNode>) {
   const description = useNodeType(data.nodeType);
   const view = useCanvas((state) => state.validation.views[id]);
   const direction = useCanvas((state) => state.direction);
-  const onPath = useCanvas((state) => state.highlight?.nodes.includes(id) ?? false);
-  const problems = useCanvas(
-    useShallow((state) => state.validation.problems.filter((problem) => problem.nodeId === id)),
-  );
-  const ports = useCanvas(useShallow((state) => portsOf(id, description, view, state.edges)));
+  const onPath = useCanvas((state) => onPathOf(state.highlight, id));
+  // Each selector is a lookup in an index built once per change, never a scan of the whole graph.
+  const problems = useCanvas(useShallow((state) => problemsOf(state.validation.problems, id)));
+  const used = useCanvas(useShallow((state) => usedPortsOf(state.edges, id)));
+  const ports = useMemo(() => mergePorts(description, view, used), [description, view, used]);
   const category = description?.category ?? 'unknown';
   const title = data.label || description?.label || data.nodeType;
   const horizontal = direction === 'LR';
   const portProblems = new Map(problems.filter((p) => p.port).map((p) => [p.port, p.message]));
-  // Handles that come and go (a split's branches) or move (a new layout direction) are measured anew.
+  // Handles that come and go (a split's branches) or move (a new layout direction) are measured
+  // anew. Not on mount: React Flow measures a new node and its handles by itself.
   const updateNodeInternals = useUpdateNodeInternals();
   const handleKey = `${direction}:${ports.join(',')}`;
+  const measuredKey = useRef(handleKey);
   useEffect(() => {
-    if (handleKey) updateNodeInternals(id);
+    if (measuredKey.current === handleKey) return;
+    measuredKey.current = handleKey;
+    scheduleInternals(updateNodeInternals, id);
   }, [handleKey, id, updateNodeInternals]);
 
   return (
