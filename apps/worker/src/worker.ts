@@ -44,8 +44,11 @@ const crontab = parseCrontab(`
 export async function startWorker(options: WorkerOptions): Promise<TouchlineWorker> {
   const taskList: TaskList = {};
   const delivery = options.delivery ?? createDelivery();
-  for (const task of options.tasks ?? builtinTasks)
+  for (const task of options.tasks ?? builtinTasks) {
+    // With a runtime, its wake sweep (below) runs the journey waits, a thousand per transaction.
+    if (options.runtime && task.name === 'journey_wake') continue;
     taskList[task.name] = toGraphileTask(task, options.db, options.runtime, delivery);
+  }
   const runner = await run({
     pgPool: options.pool,
     taskList,
@@ -61,8 +64,7 @@ export async function startWorker(options: WorkerOptions): Promise<TouchlineWork
     noHandleSignals: true,
     logger: graphileLogger(options.logger),
   });
-  // Due journey waits are also taken off the queue by the runtime itself, a thousand per
-  // transaction; graphile-worker runs those it fetches first and any the sweep gives up on.
+  // Due journey waits are taken off the queue by the runtime itself, many per transaction.
   const stopWakeSweep = options.runtime?.startWakeSweep();
   let stopping: Promise<void> | undefined;
   return {

@@ -12,6 +12,7 @@ import {
   type DueWake,
   deleteInbox,
   EntryConflict,
+  failWakeJob,
   type InboxEvent,
   promoteTimers,
   recordInboxFailure,
@@ -73,8 +74,6 @@ export class JourneyRuntime {
   #closed = false;
   readonly #lookups = new Map<string, { at: number; value: Promise<unknown> }>();
   readonly #wakes: GroupCommitter<WakeRequest, void>;
-  /** Wake jobs the sweep failed on (job id → when): graphile-worker runs them, one by one. */
-  readonly #leftToWorker = new Map<string, number>();
   readonly counts = {
     events: 0,
     entered: 0,
@@ -323,9 +322,10 @@ export class JourneyRuntime {
   }
 
   /**
-   * Runs due `journey_wake` jobs straight off the queue, many per transaction, beside
-   * graphile-worker (which still runs any it fetches first, and every one this path gives up
-   * on). Started by the worker of this process; the returned function stops it.
+   * Runs due `journey_wake` jobs straight off graphile-worker's queue, up to `batchSize` per
+   * transaction, on `lanes` connections: the jobs are deleted in the transaction that commits
+   * their effects. The worker of this process starts it (and then leaves `journey_wake` to it);
+   * the returned function stops it.
    */
   startWakeSweep(
     options: { intervalMs?: number; batchSize?: number; lanes?: number } = {},
@@ -333,7 +333,7 @@ export class JourneyRuntime {
     const intervalMs = options.intervalMs ?? 100;
     const batchSize = options.batchSize ?? 1_000;
     let stopped = false;
-    let wakeUp: (() => void) | undefined;
+    const sleeping = new Set<() => void>();
     const loop = async () => {
       while (!stopped && !this.#closed) {
         let taken = 0;
@@ -344,11 +344,13 @@ export class JourneyRuntime {
         }
         if (taken < batchSize && !stopped) {
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, intervalMs);
-            wakeUp = () => {
+            const done = () => {
               clearTimeout(timer);
+              sleeping.delete(done);
               resolve();
             };
+            const timer = setTimeout(done, intervalMs);
+            sleeping.add(done);
           });
         }
       }
@@ -356,21 +358,24 @@ export class JourneyRuntime {
     const loops = Array.from({ length: Math.max(1, options.lanes ?? 2) }, () => loop());
     return async () => {
       stopped = true;
-      wakeUp?.();
+      for (const done of [...sleeping]) done();
       await Promise.all(loops);
     };
   }
 
-  /** One transaction over due wake jobs taken off the queue; returns how many were taken. */
-  async #wakeBatch(limit: number): Promise<number> {
-    const now = Date.now();
-    for (const [id, at] of this.#leftToWorker) if (now - at > 600_000) this.#leftToWorker.delete(id);
+  /**
+   * One transaction over due wake jobs (`jobIds`: those only); returns how many were taken. A
+   * batch that fails is run again one job per transaction, and a job that fails alone is
+   * recorded as failed with graphile-worker's backoff (it is tried again later, up to its
+   * `max_attempts`), so one bad timer holds up no other.
+   */
+  async #wakeBatch(limit: number, jobIds?: readonly string[]): Promise<number> {
     let taken: DueWake[] = [];
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#transaction(
           async (client) => {
-            taken = await claimDueWakes(client, limit, [...this.#leftToWorker.keys()]);
+            taken = await claimDueWakes(client, limit, jobIds);
             if (taken.some((t) => !isWake(t.wake)))
               throw new Error('a journey_wake job has a malformed payload');
             for (const [workspaceId, group] of byWorkspace(taken.map((t) => t.wake))) {
@@ -387,9 +392,20 @@ export class JourneyRuntime {
         return taken.length;
       } catch (error) {
         if (isRetryable(error) && attempt < 6) continue;
-        // Left to graphile-worker, one job at a time with its retries and backoff.
-        for (const t of taken) this.#leftToWorker.set(t.jobId, Date.now());
-        throw error;
+        if (taken.length > 1) {
+          this.#options.logger?.warn(
+            { err: error, wakes: taken.length },
+            'journey wake batch failed; splitting',
+          );
+          for (const t of taken) await this.#wakeBatch(1, [t.jobId]);
+          return taken.length;
+        }
+        const job = taken[0];
+        if (!job) throw error;
+        this.counts.failed++;
+        this.#options.logger?.error({ err: error, jobId: job.jobId }, 'a journey wake failed; retried later');
+        await failWakeJob(this.#pool, job.jobId, String((error as Error)?.message ?? error));
+        return 1;
       }
     }
   }

@@ -631,16 +631,15 @@ export interface DueWake {
 }
 
 /**
- * Takes up to `limit` due `journey_wake` jobs off graphile-worker's queue inside the caller's
- * transaction: deleted here, so they are gone exactly when the wakes' effects commit (a rollback
- * puts them back). Only jobs no worker holds and none has failed yet (`attempts = 0`; a failed one
- * is graphile-worker's to retry with its backoff), skipping `excluded` and rows another
- * transaction holds. Reads graphile-worker 0.17's own table, as its `complete_jobs` does.
+ * Takes up to `limit` due `journey_wake` jobs (or only `jobIds`) off graphile-worker's queue
+ * inside the caller's transaction: deleted here, so they are gone exactly when the wakes'
+ * effects commit (a rollback puts them back). Jobs a worker holds or another transaction locks
+ * are skipped. Reads graphile-worker 0.17's own table, as its `complete_jobs` does.
  */
 export async function claimDueWakes(
   client: pg.PoolClient,
   limit: number,
-  excluded: readonly string[],
+  jobIds?: readonly string[],
 ): Promise<DueWake[]> {
   const result = await client.query<{ id: string; payload: Record<string, unknown> | null }>({
     name: 'tl_rt_claim_wakes',
@@ -648,18 +647,18 @@ export async function claimDueWakes(
              delete from graphile_worker._private_jobs j
               where j.id in (
                 select id from graphile_worker._private_jobs
-                 where is_available and job_queue_id is null and attempts = 0 and run_at <= now()
+                 where is_available and job_queue_id is null and run_at <= now()
                    and task_id = (select id from graphile_worker._private_tasks where identifier = 'journey_wake')
-                   and id <> all($2::bigint[])
+                   and ($2::bigint[] is null or id = any($2::bigint[]))
                  order by priority, run_at
                  limit $1
                    for update skip locked)
              returning j.id, j.payload
            )
            select id::text, payload from due order by id`,
-    values: [limit, excluded],
+    values: [limit, jobIds ?? null],
   });
-  // Checked by the caller (a malformed payload is left to graphile-worker to fail).
+  // Checked by the caller (a malformed payload fails its job).
   return result.rows.map((r) => ({
     jobId: r.id,
     wake: {
@@ -669,4 +668,16 @@ export async function claimDueWakes(
       visit: r.payload?.v as number,
     },
   }));
+}
+
+/** A wake job that failed alone: tried again after graphile-worker's backoff (exp(attempts) s). */
+export async function failWakeJob(pool: pg.Pool, jobId: string, error: string): Promise<void> {
+  await pool.query({
+    name: 'tl_rt_fail_wake',
+    text: `update graphile_worker._private_jobs
+              set attempts = attempts + 1, last_error = $2, updated_at = now(),
+                  run_at = greatest(now(), run_at) + exp(least(attempts + 1, 10)) * interval '1 second'
+            where id = $1`,
+    values: [jobId, error.slice(0, 2000)],
+  });
 }
