@@ -355,7 +355,7 @@ export class JourneyRuntime {
         }
       }
     };
-    const loops = Array.from({ length: Math.max(1, options.lanes ?? 2) }, () => loop());
+    const loops = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => loop());
     return async () => {
       stopped = true;
       for (const done of [...sleeping]) done();
