@@ -100,10 +100,12 @@ function EditorFrame({
   const readOnly = viewingVersion !== null;
   useCanvasShortcuts(draftStore, !readOnly && !dialog);
 
+  // Primitives, not node objects: dragging the selected node changes its object every frame, and
+  // the frame (side panel, settings form) must not render again for that.
   const selectedNodes = useCanvas((state) => state.nodes.filter((node) => node.selected).length);
   const selected = useCanvas((state) => {
     const chosen = state.nodes.filter((node) => node.selected);
-    return chosen.length === 1 ? chosen[0] : undefined;
+    return chosen.length === 1 ? chosen[0]?.id : undefined;
   });
 
   const updateJourney = useCallback(
@@ -220,10 +222,10 @@ function EditorFrame({
                 onBackToDraft={onBackToDraft}
               />
               {/* A step of the version on view shows its settings under the list. */}
-              {selected && <NodeSettingsPanel key={selected.id} node={selected} />}
+              {selected && <NodeSettingsPanel key={selected} nodeId={selected} />}
             </>
           ) : selected ? (
-            <NodeSettingsPanel key={selected.id} node={selected} />
+            <NodeSettingsPanel key={selected} nodeId={selected} />
           ) : selectedNodes > 1 ? (
             <section className="tl-panel">
               <h2>{selectedNodes} steps selected</h2>

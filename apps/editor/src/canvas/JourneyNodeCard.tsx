@@ -35,8 +35,14 @@ function scheduleInternals(update: UpdateInternals, id: string) {
   });
 }
 
+interface CardProps {
+  id: string;
+  data: CanvasNode['data'];
+  selected: boolean;
+}
+
 /** One journey step on the canvas: its label, summary, problems and a labelled handle per out-port. */
-function JourneyNodeCardView({ id, data, selected }: NodeProps<CanvasNode>) {
+const JourneyNodeCardView = memo(function JourneyNodeCardView({ id, data, selected }: CardProps) {
   const description = useNodeType(data.nodeType);
   const view = useCanvas((state) => state.validation.views[id]);
   const direction = useCanvas((state) => state.direction);
@@ -120,9 +126,16 @@ function JourneyNodeCardView({ id, data, selected }: NodeProps<CanvasNode>) {
       )}
     </div>
   );
-}
+});
 
-export const JourneyNodeCard = memo(JourneyNodeCardView);
+/**
+ * What React Flow renders for a node. It also passes the node's measured size and position, which
+ * change when it is measured and on every frame of a drag; the card does not show them, so it only
+ * renders again when its id, data or selection change.
+ */
+export const JourneyNodeCard = memo(function JourneyNodeCard({ id, data, selected }: NodeProps<CanvasNode>) {
+  return <JourneyNodeCardView id={id} data={data} selected={selected} />;
+});
 
 /** React Flow's node types: a stable module-level value, never rebuilt per render. */
 export const nodeTypes = { journey: JourneyNodeCard } as const;

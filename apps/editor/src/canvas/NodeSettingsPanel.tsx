@@ -2,10 +2,19 @@ import { useShallow } from 'zustand/react/shallow';
 import { type FieldError, NodeSettingsForm } from '../settings/NodeSettingsForm';
 import { CategoryIcon } from './CategoryIcon';
 import { useCanvas, useNodeType } from './canvas-context';
-import type { CanvasNode } from './graph-model';
+import { type JourneyNodeData, nodeIndex } from './graph-model';
+import { problemsOf } from './ports';
 
 /** The settings of the one selected node: label, id and the form generated from its type's schema. */
-export function NodeSettingsPanel({ node }: { node: CanvasNode }) {
+export function NodeSettingsPanel({ nodeId }: { nodeId: string }) {
+  // The node's data, not the node: moving it (each frame of a drag) does not render the form again.
+  const data = useCanvas((state) => nodeIndex(state.nodes).get(nodeId)?.data);
+  if (!data) return null;
+  return <NodeSettings nodeId={nodeId} data={data} />;
+}
+
+function NodeSettings({ nodeId, data }: { nodeId: string; data: JourneyNodeData }) {
+  const node = { id: nodeId, data };
   const description = useNodeType(node.data.nodeType);
   const readOnly = useCanvas((state) => state.readOnly);
   const restored = useCanvas((state) => state.restored);
@@ -18,9 +27,7 @@ export function NodeSettingsPanel({ node }: { node: CanvasNode }) {
     const event = (trigger?.data.config as { event?: unknown } | undefined)?.event;
     return typeof event === 'string' && event !== '' ? event : undefined;
   });
-  const problems = useCanvas(
-    useShallow((state) => state.validation.problems.filter((problem) => problem.nodeId === node.id)),
-  );
+  const problems = useCanvas(useShallow((state) => problemsOf(state.validation.problems, node.id)));
   const fieldErrors: FieldError[] = problems
     .filter((problem) => problem.path?.startsWith('config'))
     .map((problem) => ({

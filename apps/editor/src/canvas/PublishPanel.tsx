@@ -1,4 +1,5 @@
 import { useContext } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { JourneySummary } from './canvas-api';
 import { NodeTypesContext, useCanvas } from './canvas-context';
 import { problemPlace } from './ProblemsList';
@@ -16,9 +17,12 @@ interface Props {
 export function PublishPanel({ journey, busy, onPublish, onSetRunning }: Props) {
   const problems = useCanvas((state) => state.validation.problems);
   const checking = useCanvas((state) => state.validation.revision !== state.revision);
-  const nodes = useCanvas((state) => state.nodes);
   const descriptions = useContext(NodeTypesContext);
   const labels = (type: string) => descriptions.get(type)?.label ?? type;
+  // Strings, not the nodes: moving a node (each frame of a drag) does not render the panel.
+  const places = useCanvas(
+    useShallow((state) => problems.slice(0, 6).map((problem) => problemPlace(problem, state, labels))),
+  );
   const blocked = problems.length > 0;
 
   return (
@@ -60,7 +64,7 @@ export function PublishPanel({ journey, busy, onPublish, onSetRunning }: Props) 
               {problems.slice(0, 6).map((problem, index) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: messages can repeat; the order is stable
                 <li key={index}>
-                  <strong>{problemPlace(problem, { nodes }, labels)}:</strong> {problem.message}
+                  <strong>{places[index]}:</strong> {problem.message}
                 </li>
               ))}
               {problems.length > 6 && <li>and {problems.length - 6} more (see Problems)</li>}

@@ -91,6 +91,42 @@ const snapshotOf = (state: Snapshot): Snapshot => ({
   direction: state.direction,
 });
 
+const sameView = (a: NodeView, b: NodeView) =>
+  a.summary === b.summary &&
+  a.ports.length === b.ports.length &&
+  a.ports.every((port, i) => port === b.ports[i]);
+
+const sameProblem = (a: JourneyProblem, b: JourneyProblem) =>
+  a.nodeId === b.nodeId &&
+  a.port === b.port &&
+  a.path === b.path &&
+  a.code === b.code &&
+  a.message === b.message;
+
+/**
+ * A new validation answer that keeps the previous answer's objects where nothing changed: each
+ * node reads its own view and problems, so after an edit only the nodes the answer changed for
+ * render again, not all of them.
+ */
+function sharedValidation(previous: Validation, next: Validation): Validation {
+  const problems =
+    previous.problems.length === next.problems.length &&
+    next.problems.every((problem, i) => sameProblem(problem, previous.problems[i] as JourneyProblem))
+      ? previous.problems
+      : next.problems;
+  let changed = Object.keys(previous.views).length !== Object.keys(next.views).length;
+  const views: Record<string, NodeView> = {};
+  for (const [id, view] of Object.entries(next.views)) {
+    const before = previous.views[id];
+    if (before && sameView(before, view)) views[id] = before;
+    else {
+      views[id] = view;
+      changed = true;
+    }
+  }
+  return { revision: next.revision, problems, views: changed ? views : previous.views };
+}
+
 /** The draft as the API stores it. */
 export const storedGraphOf = (state: CanvasState) => toStoredGraph(state);
 
@@ -283,7 +319,7 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
       },
 
       setValidation(validation) {
-        set({ validation });
+        set({ validation: sharedValidation(get().validation, validation) });
       },
 
       setHighlight(highlight) {

@@ -123,3 +123,18 @@ export function toStoredGraph(document: Omit<CanvasDocument, 'extra'> & { extra?
     editor: { direction: document.direction },
   } satisfies StoredGraph;
 }
+
+const nodeIndexes = new WeakMap<readonly CanvasNode[], ReadonlyMap<string, CanvasNode>>();
+
+/**
+ * The nodes by id, built once per nodes array: selectors that look one node up on every change (a
+ * drag changes the array each frame) stay O(1) instead of scanning every node.
+ */
+export function nodeIndex(nodes: readonly CanvasNode[]): ReadonlyMap<string, CanvasNode> {
+  let index = nodeIndexes.get(nodes);
+  if (!index) {
+    index = new Map(nodes.map((node) => [node.id, node]));
+    nodeIndexes.set(nodes, index);
+  }
+  return index;
+}
