@@ -13,6 +13,7 @@ import {
   deleteInbox,
   EntryConflict,
   failWakeJob,
+  hasDueWakes,
   type InboxEvent,
   promoteTimers,
   recordInboxFailure,
@@ -334,25 +335,27 @@ export class JourneyRuntime {
     const batchSize = options.batchSize ?? 1_000;
     let stopped = false;
     const sleeping = new Set<() => void>();
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          sleeping.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        sleeping.add(done);
+      });
+    // While nothing is due, a lane polls with one probe outside any transaction.
     const loop = async () => {
+      let taken = 0;
       while (!stopped && !this.#closed) {
-        let taken = 0;
         try {
-          taken = await this.#wakeBatch(batchSize);
+          taken = taken === 0 && !(await hasDueWakes(this.#pool)) ? 0 : await this.#wakeBatch(batchSize);
         } catch (error) {
+          taken = 0;
           this.#options.logger?.warn({ err: error }, 'journey wake sweep failed');
         }
-        if (taken < batchSize && !stopped) {
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              clearTimeout(timer);
-              sleeping.delete(done);
-              resolve();
-            };
-            const timer = setTimeout(done, intervalMs);
-            sleeping.add(done);
-          });
-        }
+        if (taken < batchSize && !stopped) await sleep(intervalMs);
       }
     };
     const loops = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => loop());

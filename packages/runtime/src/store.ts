@@ -670,6 +670,18 @@ export async function claimDueWakes(
   }));
 }
 
+/** Whether any `journey_wake` job is due: the idle sweep's probe, one index lookup, no transaction. */
+export async function hasDueWakes(pool: pg.Pool): Promise<boolean> {
+  const result = await pool.query({
+    name: 'tl_rt_due_wakes',
+    text: `select 1 from graphile_worker._private_jobs
+            where is_available and job_queue_id is null and run_at <= now()
+              and task_id = (select id from graphile_worker._private_tasks where identifier = 'journey_wake')
+            limit 1`,
+  });
+  return (result.rowCount ?? 0) > 0;
+}
+
 /** A wake job that failed alone: tried again after graphile-worker's backoff (exp(attempts) s). */
 export async function failWakeJob(pool: pg.Pool, jobId: string, error: string): Promise<void> {
   await pool.query({
