@@ -1,7 +1,7 @@
 import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { CategoryIcon } from './CategoryIcon';
+import { categoryIconImage } from './CategoryIcon';
 import { useCanvas, useNodeType } from './canvas-context';
 import type { CanvasNode } from './graph-model';
 import { hasTarget, mergePorts, problemsOf, usedPortsOf } from './ports';
@@ -44,12 +44,17 @@ interface CardProps {
 /** One journey step on the canvas: its label, summary, problems and a labelled handle per out-port. */
 const JourneyNodeCardView = memo(function JourneyNodeCardView({ id, data, selected }: CardProps) {
   const description = useNodeType(data.nodeType);
-  const view = useCanvas((state) => state.validation.views[id]);
-  const direction = useCanvas((state) => state.direction);
-  const onPath = useCanvas((state) => onPathOf(state.highlight, id));
-  // Each selector is a lookup in an index built once per change, never a scan of the whole graph.
-  const problems = useCanvas(useShallow((state) => problemsOf(state.validation.problems, id)));
-  const used = useCanvas(useShallow((state) => usedPortsOf(state.edges, id)));
+  // One subscription per card, each value a lookup in an index built once per change (never a scan
+  // of the whole graph), compared shallowly: a change elsewhere in the journey does not render it.
+  const { view, direction, onPath, problems, used } = useCanvas(
+    useShallow((state) => ({
+      view: state.validation.views[id],
+      direction: state.direction,
+      onPath: onPathOf(state.highlight, id),
+      problems: problemsOf(state.validation.problems, id),
+      used: usedPortsOf(state.edges, id),
+    })),
+  );
   const ports = useMemo(() => mergePorts(description, view, used), [description, view, used]);
   const category = description?.category ?? 'unknown';
   const title = data.label || description?.label || data.nodeType;
@@ -82,9 +87,11 @@ const JourneyNodeCardView = memo(function JourneyNodeCardView({ id, data, select
         />
       )}
       <div className="tl-node-head">
-        <span className="tl-node-icon">
-          <CategoryIcon category={description?.category} />
-        </span>
+        <span
+          className="tl-node-icon"
+          aria-hidden="true"
+          style={{ backgroundImage: categoryIconImage(description?.category) }}
+        />
         <span className="tl-node-title">{title}</span>
       </div>
       {data.label && description && <div className="tl-node-type">{description.label}</div>}

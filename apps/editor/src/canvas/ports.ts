@@ -7,6 +7,8 @@ const NONE: readonly never[] = Object.freeze([]);
 // One index per edges (or problems) array, built the first time any node asks: 500 nodes reading
 // their own slice after a change cost one pass over the array, not one pass each.
 const usedPortsIndex = new WeakMap<readonly CanvasEdge[], Map<string, string[]>>();
+// The last index built: a node whose ports did not change keeps its array when the edges change.
+let lastUsedPorts = new Map<string, string[]>();
 const problemsIndex = new WeakMap<readonly JourneyProblem[], Map<string, JourneyProblem[]>>();
 
 /** The ports edges leave `nodeId` by, in edge order (repeats kept); the same array until edges change. */
@@ -20,7 +22,13 @@ export function usedPortsOf(edges: readonly CanvasEdge[], nodeId: string): reado
       if (ports) ports.push(edge.sourceHandle);
       else index.set(edge.source, [edge.sourceHandle]);
     }
+    for (const [source, ports] of index) {
+      const before = lastUsedPorts.get(source);
+      if (before && before.length === ports.length && before.every((port, i) => port === ports[i]))
+        index.set(source, before);
+    }
     usedPortsIndex.set(edges, index);
+    lastUsedPorts = index;
   }
   return index.get(nodeId) ?? NONE;
 }
