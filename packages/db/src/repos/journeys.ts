@@ -177,6 +177,35 @@ export async function findJourneyVersion(
     .executeTakeFirst();
 }
 
+/**
+ * The names of the templates and segments among `ids` (others are left out), for showing a
+ * journey's steps by what they use rather than by id.
+ */
+export async function referenceNames(
+  db: DbOrTrx,
+  workspaceId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  if (ids.length === 0) return names;
+  const [templates, segments] = await Promise.all([
+    db
+      .selectFrom('templates')
+      .select(['id', 'name'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('segments')
+      .select(['id', 'name'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', ids)
+      .execute(),
+  ]);
+  for (const row of [...templates, ...segments]) names.set(row.id, row.name);
+  return names;
+}
+
 /** Ids of the workspace's templates and segments, for the compiler's reference checks. */
 export async function referenceIds(
   db: DbOrTrx,

@@ -88,4 +88,36 @@ describe('node summaries and ports for the editor', () => {
     });
     expect(response.json().validation.ok).toBe(true);
   });
+
+  it('a send step names its template, not its id', async () => {
+    const template = await api('POST', '/api/templates', {
+      name: 'Cart reminder',
+      channel: 'email',
+      subject: 'Your cart',
+      mjml: '<mjml><mj-body></mj-body></mjml>',
+    });
+    expect(template.statusCode, template.body).toBe(201);
+    const templateId = template.json().id as string;
+    const sendGraph = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'cart', type: 'trigger.event', config: { event: 'cart_updated' }, position: { x: 0, y: 0 } },
+        { id: 'email', type: 'send.email', config: { templateId }, position: { x: 0, y: 100 } },
+        { id: 'done', type: 'exit', config: {}, position: { x: 0, y: 200 } },
+      ],
+      edges: [
+        { id: 'e1', source: 'cart', sourcePort: 'out', target: 'email' },
+        { id: 'e2', source: 'email', sourcePort: 'out', target: 'done' },
+        { id: 'e3', source: 'email', sourcePort: 'suppressed', target: 'done' },
+      ],
+      settings: { reentry: 'never' },
+    };
+    const validated = await api('POST', '/api/journeys/validate', { graph: sendGraph });
+    expect(validated.statusCode, validated.body).toBe(200);
+    expect(validated.json().nodes.email.summary).toBe('Send email “Cart reminder”');
+
+    const created = await api('POST', '/api/journeys', { name: 'Cart', graph: sendGraph });
+    const opened = await api('GET', `/api/journeys/${created.json().id}`);
+    expect(opened.json().nodes.email.summary).toBe('Send email “Cart reminder”');
+  });
 });

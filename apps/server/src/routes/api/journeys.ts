@@ -17,7 +17,7 @@ import {
   setJourneyStatus,
   updateJourneyDraft,
 } from '@touchline/db';
-import { type CompileResult, compile, describeNodeViews, type NodeTypeRegistry } from '@touchline/journey';
+import { type CompileResult, compile, type NodeTypeRegistry } from '@touchline/journey';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -34,6 +34,7 @@ import {
   summaryBody,
   versionBody,
 } from './journey-schemas.js';
+import { namedNodeViews } from './node-view-names.js';
 
 const idParams = z.object({ id: z.uuid({ error: 'must be a journey id (a UUID)' }) });
 // Drafts are stored as given, even when invalid; the document only has to be a JSON object.
@@ -121,7 +122,7 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
     async (request, reply) => {
       const { graph } = request.body;
       const result = await compileFor(db, registry, requirePrincipal(request).workspaceId, graph);
-      const nodes = describeNodeViews(graph, registry);
+      const nodes = await namedNodeViews(db, registry, requirePrincipal(request).workspaceId, graph);
       if (!result.ok) return reply.status(422).send({ errors: [...result.errors], nodes });
       return { compiled: result.compiled as unknown as Record<string, unknown>, nodes };
     },
@@ -223,7 +224,7 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
       const journey = await requireJourney(db, workspaceId, request.params.id);
       return {
         ...toBody(journey, await compileFor(db, registry, workspaceId, journey.draft)),
-        nodes: describeNodeViews(journey.draft, registry),
+        nodes: await namedNodeViews(db, registry, workspaceId, journey.draft),
       };
     },
   );
