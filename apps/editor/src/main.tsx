@@ -3,12 +3,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App';
+import { fetchEarly } from './canvas/early-fetch';
 import './styles.css';
 
 // Server data (lists, the node-type registry) lives in this cache; the canvas keeps its own store.
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: false } },
 });
+
+fetchEarly(window.location.pathname, queryClient);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');

@@ -143,7 +143,10 @@ describe('send.webhook: Liquid in the URL and the answer saved for later steps',
     await identify('a b/c');
     await track('a b/c', 'looked_up', { q: 'x&y=1' });
     await endedEnrollment('a b/c', journey);
-    expect(received.map((r) => r.url)).toContain('/lookup/a%20b%2Fc?q=x%26y%3D1');
+    // Without saveResponseAs the enrollment does not wait for delivery, which may come after.
+    await eventually(async () => {
+      expect(received.map((r) => r.url)).toContain('/lookup/a%20b%2Fc?q=x%26y%3D1');
+    });
   });
 
   it('waits for the answer, saves its JSON as journey.variables.<name>, and a condition reads it', async () => {

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { canvasApi } from './canvas-api';
+import { journeyFor } from './early-fetch';
 import { JourneyEditor } from './JourneyEditor';
 import './canvas.css';
 
@@ -9,7 +10,7 @@ export function JourneyCanvasPage() {
   const { id = '' } = useParams();
   const journey = useQuery({
     queryKey: ['journey', id],
-    queryFn: () => canvasApi.journey(id),
+    queryFn: () => journeyFor(id),
     // The canvas store owns the draft once open: never refetched while open, never reused after.
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 0,
