@@ -73,7 +73,7 @@ test.describe('the journey canvas', () => {
     });
     expect(template.status(), await template.text()).toBe(201);
     const templateId: string = (await template.json()).id;
-    const journeyId = await createJourney(request, 'Abandoned cart');
+    const journeyId = await createJourney(request, 'Abandoned cart, drawn');
 
     await signIn(page);
     await page.goto(`/journeys/${journeyId}`);
