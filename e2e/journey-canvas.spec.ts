@@ -100,6 +100,22 @@ test.describe('the journey canvas', () => {
     await wait.getByLabel('Unit').first().selectOption('seconds');
     await open(page, 'send_email_1');
     await settingsForm(page, 'Send email').getByLabel('Template', { exact: true }).selectOption(templateId);
+    // The step names its template, and its template can be sent as a test from the step.
+    await expect(node(page, 'send_email_1')).toContainText('You left something behind');
+    const tester = await request.post('/v1/identify', {
+      headers: writeKey,
+      data: { userId: 'tester', traits: { first_name: 'Tess', email: 'tess@example.com' } },
+    });
+    expect(tester.status()).toBe(200);
+    await page.getByRole('button', { name: 'Send test', exact: true }).click();
+    const testDialog = page.getByRole('dialog', { name: 'Send a test' });
+    await testDialog.getByLabel('To', { exact: true }).fill('marketer@shop.example');
+    await testDialog.getByLabel('With the data of (user id)').fill('tester');
+    await testDialog.getByRole('button', { name: 'Send test' }).click();
+    await expect(testDialog.getByRole('status')).toContainText(
+      'Queued 1 test message: marketer@shop.example',
+    );
+    await testDialog.getByRole('button', { name: 'Close' }).click();
 
     // Summaries come from the server's node types.
     await expect(node(page, 'wait_event_1')).toContainText('order_completed');

@@ -4,6 +4,12 @@ import { CategoryIcon } from './CategoryIcon';
 import { useCanvas, useNodeType } from './canvas-context';
 import { type JourneyNodeData, nodeIndex } from './graph-model';
 import { problemsOf } from './ports';
+import { StepTestSend, sendChannelOf } from './StepTestSend';
+
+const templateIdOf = (config: unknown): string | undefined => {
+  const id = (config as { templateId?: unknown } | null)?.templateId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+};
 
 /** The settings of the one selected node: label, id and the form generated from its type's schema. */
 export function NodeSettingsPanel({ nodeId }: { nodeId: string }) {
@@ -94,6 +100,9 @@ function NodeSettings({ nodeId, data }: { nodeId: string; data: JourneyNodeData 
           </p>
           <pre className="tl-config-readonly">{JSON.stringify(node.data.config, null, 2)}</pre>
         </>
+      )}
+      {sendChannelOf(node.data.nodeType) && typeof templateIdOf(node.data.config) === 'string' && (
+        <StepTestSend templateId={templateIdOf(node.data.config) as string} />
       )}
       {!readOnly && (
         <button type="button" className="tl-button tl-button-danger" onClick={deleteSelection}>

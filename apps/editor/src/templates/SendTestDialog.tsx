@@ -3,13 +3,16 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import { type Channel, sendTest } from './templates-api';
 
-/** Sends the saved template as a test: to an address, with a chosen profile's data, or to the test profiles. */
+/**
+ * Sends the saved template as a test: to an address, with a chosen profile's data, or to the test
+ * profiles. Without a `userId` from its opener (a send step on the canvas) it asks for one itself.
+ */
 export function SendTestDialog({
   templateId,
   channel,
   version,
   dirty,
-  userId,
+  userId: chosenUserId,
   event,
   onClose,
 }: {
@@ -17,13 +20,15 @@ export function SendTestDialog({
   channel: Channel;
   version: number;
   dirty: boolean;
-  userId: string;
+  userId?: string;
   event: Record<string, unknown> | undefined;
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const session = useQuery({ queryKey: ['session'], queryFn: api.session });
   const [to, setTo] = useState('');
+  const [typedUserId, setTypedUserId] = useState('');
+  const userId = chosenUserId ?? typedUserId;
   const [testProfiles, setTestProfiles] = useState(false);
   const send = useMutation({
     mutationFn: () =>
@@ -63,6 +68,16 @@ export function SendTestDialog({
             onChange={(e) => setTo(e.target.value)}
           />
         </label>
+        {chosenUserId === undefined && (
+          <label>
+            With the data of (user id)
+            <input
+              value={typedUserId}
+              placeholder="optional"
+              onChange={(e) => setTypedUserId(e.target.value)}
+            />
+          </label>
+        )}
         <p className="hint">
           {userId.trim()
             ? `Liquid reads the profile of “${userId.trim()}”${event ? ' and the sample event' : ''}.`
