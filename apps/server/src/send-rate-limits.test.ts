@@ -3,7 +3,7 @@ import { createDb } from '@touchline/db';
 import { createDelivery, startWorker } from '@touchline/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, publishEmailJourney, publishJourney } from '../test/journeys.js';
+import { eventually, publishEmailJourney, publishSendJourney } from '../test/journeys.js';
 import { startSmtpServer } from '../test/smtp-server.js';
 import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../test/test-app.js';
 
@@ -162,25 +162,7 @@ describe('per-channel send rate limits and budget', () => {
       text: 'Your code: 10OFF',
     });
     expect(template.statusCode, template.body).toBe(201);
-    const journeyId = await publishJourney(t, 'SMS offer', {
-      schemaVersion: 1,
-      nodes: [
-        { id: 'start', type: 'trigger.api', config: {}, position: { x: 0, y: 0 } },
-        {
-          id: 'sms',
-          type: 'send.sms',
-          config: { templateId: template.json().id },
-          position: { x: 0, y: 100 },
-        },
-        { id: 'done', type: 'exit', config: {}, position: { x: 0, y: 200 } },
-      ],
-      edges: [
-        { id: 'e1', source: 'start', sourcePort: 'out', target: 'sms' },
-        { id: 'e2', source: 'sms', sourcePort: 'out', target: 'done' },
-        { id: 'e3', source: 'sms', sourcePort: 'suppressed', target: 'done' },
-      ],
-      settings: { reentry: 'always' },
-    });
+    const journeyId = await publishSendJourney(t, 'SMS offer', template.json().id, { channel: 'sms' });
     for (const [userId, phone] of [
       ['s1', '+4915100000001'],
       ['s2', '+4915100000002'],

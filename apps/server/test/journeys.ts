@@ -66,29 +66,43 @@ export async function publishJourney(t: TestApp, name: string, graph: unknown): 
 }
 
 /**
- * The smallest sending journey: a trigger (an API call unless given), one email, and its end
- * (sent or suppressed); every trigger re-enters. Published; returns its id.
+ * The smallest sending journey: a trigger (an API call unless given), one send on the channel
+ * (email unless given; the step's id is the channel), and its end (sent or suppressed); every
+ * trigger re-enters. Published; returns its id.
  */
-export function publishEmailJourney(
+export function publishSendJourney(
   t: TestApp,
   name: string,
   templateId: string,
-  trigger: { type: string; config: Record<string, unknown> } = { type: 'trigger.api', config: {} },
+  {
+    channel = 'email',
+    trigger = { type: 'trigger.api', config: {} },
+  }: { channel?: string; trigger?: { type: string; config: Record<string, unknown> } } = {},
 ): Promise<string> {
   return publishJourney(t, name, {
     schemaVersion: 1,
     nodes: [
       { id: 'start', ...trigger, position: { x: 0, y: 0 } },
-      { id: 'email', type: 'send.email', config: { templateId }, position: { x: 0, y: 100 } },
+      { id: channel, type: `send.${channel}`, config: { templateId }, position: { x: 0, y: 100 } },
       { id: 'done', type: 'exit', config: {}, position: { x: 0, y: 200 } },
     ],
     edges: [
-      { id: 'e1', source: 'start', sourcePort: 'out', target: 'email' },
-      { id: 'e2', source: 'email', sourcePort: 'out', target: 'done' },
-      { id: 'e3', source: 'email', sourcePort: 'suppressed', target: 'done' },
+      { id: 'e1', source: 'start', sourcePort: 'out', target: channel },
+      { id: 'e2', source: channel, sourcePort: 'out', target: 'done' },
+      { id: 'e3', source: channel, sourcePort: 'suppressed', target: 'done' },
     ],
     settings: { reentry: 'always' },
   });
+}
+
+/** {@link publishSendJourney} for email. */
+export function publishEmailJourney(
+  t: TestApp,
+  name: string,
+  templateId: string,
+  trigger?: { type: string; config: Record<string, unknown> },
+): Promise<string> {
+  return publishSendJourney(t, name, templateId, trigger ? { trigger } : {});
 }
 
 /** Polls until `check` stops throwing (the runtime and worker work asynchronously). */

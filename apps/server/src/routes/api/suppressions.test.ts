@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishJourney } from '../../../test/journeys.js';
+import { publishJourney, publishSendJourney } from '../../../test/journeys.js';
 import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../../../test/test-app.js';
 
 let t: TestApp;
@@ -176,25 +176,7 @@ describe('the suppression list', () => {
       text: 'Your code: 10OFF',
     });
     expect(template.statusCode, template.body).toBe(201);
-    const journeyId = await publishJourney(t, 'SMS offer', {
-      schemaVersion: 1,
-      nodes: [
-        { id: 'start', type: 'trigger.api', config: {}, position: { x: 0, y: 0 } },
-        {
-          id: 'sms',
-          type: 'send.sms',
-          config: { templateId: template.json().id },
-          position: { x: 0, y: 100 },
-        },
-        { id: 'done', type: 'exit', config: {}, position: { x: 0, y: 200 } },
-      ],
-      edges: [
-        { id: 'e1', source: 'start', sourcePort: 'out', target: 'sms' },
-        { id: 'e2', source: 'sms', sourcePort: 'out', target: 'done' },
-        { id: 'e3', source: 'sms', sourcePort: 'suppressed', target: 'done' },
-      ],
-      settings: { reentry: 'always' },
-    });
+    const journeyId = await publishSendJourney(t, 'SMS offer', template.json().id, { channel: 'sms' });
     // Suppressed above, by hand, as "0049 (151) 234-5678".
     for (const [userId, phone] of [
       ['klaus', '+49 151 234 5678'],
