@@ -6,6 +6,7 @@ export {
   type DeliveryResult,
   type OutboundMessage,
 } from './adapter.js';
+export { classifyAddress } from './adapters/host-check.js';
 export {
   createHttpProviderAdapter,
   type HttpProviderAuth,
@@ -19,7 +20,6 @@ export { createSandboxAdapter } from './adapters/sandbox.js';
 export { createSmsAdapter, defaultSmsBody } from './adapters/sms.js';
 export { createSmtpAdapter, type SmtpAdapterOptions } from './adapters/smtp.js';
 export {
-  classifyAddress,
   createWebhookAdapter,
   renderWebhookRequest,
   type WebhookAdapterOptions,

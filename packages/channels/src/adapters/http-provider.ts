@@ -1,7 +1,7 @@
 import type { ChannelAdapter, ChannelName, OutboundMessage } from '../adapter.js';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../errors.js';
 import { createLiquidEngines, type LiquidEngines } from '../liquid.js';
-import { checkHost } from './http-provider-host.js';
+import { checkHost } from './host-check.js';
 import {
   type BodyTemplate,
   bodyScope,

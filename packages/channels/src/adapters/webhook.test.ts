@@ -5,13 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../adapter.js';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../errors.js';
 import { createLiquidEngines } from '../liquid.js';
+import { classifyAddress } from './host-check.js';
 import { pinnedFetch } from './pinned-fetch.js';
-import {
-  classifyAddress,
-  createWebhookAdapter,
-  renderWebhookRequest,
-  type WebhookRequest,
-} from './webhook.js';
+import { createWebhookAdapter, renderWebhookRequest, type WebhookRequest } from './webhook.js';
 
 describe('classifyAddress', () => {
   it.each([

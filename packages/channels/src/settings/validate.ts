@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { ChannelName } from '../adapter.js';
+import { classifyAddress } from '../adapters/host-check.js';
 import { compileBodyTemplate } from '../adapters/http-provider-mapping.js';
-import { classifyAddress } from '../adapters/webhook.js';
 import { TemplateError } from '../errors.js';
 import { createLiquidEngines, type LiquidEngines } from '../liquid.js';
 import { adaptersOfChannel, type ChannelSettings, requiredSecretsOf } from './schema.js';
