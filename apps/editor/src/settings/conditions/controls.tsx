@@ -1,6 +1,7 @@
-import { useId } from 'react';
 import { useEventNames } from '../data/lookups';
 import { useFormContext } from '../form-context';
+import { usePropertyKeys } from '../widgets/EventNameInput';
+import { SuggestingInput } from '../widgets/SuggestingInput';
 
 /** An event name box with the workspace's recent event names as suggestions. */
 export function EventNameControl({
@@ -14,24 +15,14 @@ export function EventNameControl({
 }) {
   const { lookups } = useFormContext();
   const names = useEventNames(lookups);
-  const listId = useId();
   return (
-    <>
-      <input
-        id={id}
-        className="tl-input"
-        list={listId}
-        autoComplete="off"
-        placeholder="e.g. order_completed"
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      <datalist id={listId}>
-        {(names.data ?? []).map((event) => (
-          <option key={event.name} value={event.name} />
-        ))}
-      </datalist>
-    </>
+    <SuggestingInput
+      id={id}
+      placeholder="e.g. order_completed"
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      suggestions={(names.data ?? []).map((event) => ({ value: event.name }))}
+    />
   );
 }
 
@@ -49,28 +40,16 @@ export function PropertyKeyControl({
   onChange: (key: string) => void;
   ariaLabel?: string;
 }) {
-  const { lookups } = useFormContext();
-  const names = useEventNames(lookups);
-  const listId = useId();
-  const keys = names.data?.find((event) => event.name === eventName)?.properties ?? [];
+  const keys = usePropertyKeys(eventName);
   return (
-    <>
-      <input
-        id={id}
-        className="tl-input"
-        list={listId}
-        autoComplete="off"
-        aria-label={ariaLabel}
-        placeholder={keys[0] ?? 'property'}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      <datalist id={listId}>
-        {keys.map((key) => (
-          <option key={key} value={key} />
-        ))}
-      </datalist>
-    </>
+    <SuggestingInput
+      id={id}
+      aria-label={ariaLabel}
+      placeholder={keys[0] ?? 'property'}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      suggestions={keys.map((key) => ({ value: key }))}
+    />
   );
 }
 

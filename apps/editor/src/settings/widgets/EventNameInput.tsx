@@ -1,22 +1,18 @@
-import { useId } from 'react';
 import { useEventNames } from '../data/lookups';
 import type { WidgetProps } from '../fields/SchemaField';
 import { useFormContext } from '../form-context';
+import { SuggestingInput } from './SuggestingInput';
 
 /** An event name, typed or picked from the names the workspace has recently tracked. */
 export function EventNameInput({ input, value, onChange, required }: WidgetProps) {
   const { lookups } = useFormContext();
   const names = useEventNames(lookups);
-  const listId = useId();
   const text = typeof value === 'string' ? value : '';
   const known = names.data?.find((event) => event.name === text);
   return (
     <>
-      <input
+      <SuggestingInput
         id={input.id}
-        className="tl-input"
-        list={listId}
-        autoComplete="off"
         placeholder="e.g. order_completed"
         aria-describedby={input.describedBy}
         aria-invalid={input.invalid || undefined}
@@ -24,14 +20,11 @@ export function EventNameInput({ input, value, onChange, required }: WidgetProps
         onChange={(event) =>
           onChange(event.target.value === '' && !required ? undefined : event.target.value)
         }
+        suggestions={(names.data ?? []).map((event) => ({
+          value: event.name,
+          label: `${event.count} recent`,
+        }))}
       />
-      <datalist id={listId}>
-        {(names.data ?? []).map((event) => (
-          <option key={event.name} value={event.name}>
-            {`${event.count} recent`}
-          </option>
-        ))}
-      </datalist>
       {text !== '' && names.data && names.data.length > 0 && !known ? (
         <p className="tl-field__note">Not seen recently; check the spelling.</p>
       ) : null}
@@ -53,27 +46,15 @@ export function PropertyPathInput({ input, value, onChange, required }: WidgetPr
   const eventName =
     config !== null && typeof config === 'object' ? (config as Record<string, unknown>).event : undefined;
   const keys = usePropertyKeys(eventName);
-  const listId = useId();
   return (
-    <>
-      <input
-        id={input.id}
-        className="tl-input"
-        list={listId}
-        autoComplete="off"
-        placeholder={keys[0] ?? 'e.g. cart_id'}
-        aria-describedby={input.describedBy}
-        aria-invalid={input.invalid || undefined}
-        value={typeof value === 'string' ? value : ''}
-        onChange={(event) =>
-          onChange(event.target.value === '' && !required ? undefined : event.target.value)
-        }
-      />
-      <datalist id={listId}>
-        {keys.map((key) => (
-          <option key={key} value={key} />
-        ))}
-      </datalist>
-    </>
+    <SuggestingInput
+      id={input.id}
+      placeholder={keys[0] ?? 'e.g. cart_id'}
+      aria-describedby={input.describedBy}
+      aria-invalid={input.invalid || undefined}
+      value={typeof value === 'string' ? value : ''}
+      onChange={(event) => onChange(event.target.value === '' && !required ? undefined : event.target.value)}
+      suggestions={keys.map((key) => ({ value: key }))}
+    />
   );
 }

@@ -1,5 +1,5 @@
-import { useId } from 'react';
 import type { WidgetProps } from '../fields/SchemaField';
+import { SuggestingInput, type Suggestion } from './SuggestingInput';
 
 /** A wall-clock time `HH:MM`. */
 export function TimeOfDayInput({ input, value, onChange, required }: WidgetProps) {
@@ -25,20 +25,19 @@ function timezoneNames(): readonly string[] {
   }
 }
 
-let zones: readonly string[] | undefined;
+let zones: readonly Suggestion[] | undefined;
 
 /** `profile` (each person's own timezone) or an IANA name, with every name as a suggestion. */
 export function TimezoneInput({ input, value, onChange, required }: WidgetProps) {
-  const listId = useId();
-  zones ??= timezoneNames();
+  zones ??= [
+    { value: 'profile', label: "Each person's own timezone" },
+    ...timezoneNames().map((zone) => ({ value: zone })),
+  ];
   const text = typeof value === 'string' ? value : '';
   return (
     <>
-      <input
+      <SuggestingInput
         id={input.id}
-        className="tl-input"
-        list={listId}
-        autoComplete="off"
         placeholder="profile"
         aria-describedby={input.describedBy}
         aria-invalid={input.invalid || undefined}
@@ -46,13 +45,8 @@ export function TimezoneInput({ input, value, onChange, required }: WidgetProps)
         onChange={(event) =>
           onChange(event.target.value === '' && !required ? undefined : event.target.value)
         }
+        suggestions={zones}
       />
-      <datalist id={listId}>
-        <option value="profile">Each person's own timezone</option>
-        {zones.map((zone) => (
-          <option key={zone} value={zone} />
-        ))}
-      </datalist>
       {text === 'profile' ? <p className="tl-field__note">Each person's own timezone.</p> : null}
     </>
   );
