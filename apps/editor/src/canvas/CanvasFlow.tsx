@@ -7,12 +7,14 @@ import {
   Panel,
   ReactFlow,
   useReactFlow,
+  useStore,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { type DragEvent, type RefObject, useCallback, useContext, useMemo, useState } from 'react';
 import { NodeTypesContext, useCanvas, useCanvasStore } from './canvas-context';
 import type { CanvasNode } from './graph-model';
 import { nodeTypes } from './JourneyNodeCard';
+import { OVERVIEW_ZOOM, OverviewContext } from './PortHandle';
 import { hasTarget } from './ports';
 import './canvas.css';
 
@@ -51,6 +53,7 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
   const onEdgesChange = useCanvas((state) => state.onEdgesChange);
   const descriptions = useContext(NodeTypesContext);
   const { screenToFlowPosition } = useReactFlow();
+  const overview = useStore((state) => state.transform[2] < OVERVIEW_ZOOM);
   // Fit the journey in view when it opens with steps; an empty one keeps zoom 1, so that the first
   // drop does not make the view jump.
   const [openedWithSteps] = useState(() => store.getState().nodes.length > 0);
@@ -125,44 +128,51 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a drop zone for the palette's drag; keyboard users add with Enter
-    <div className="tl-canvas" ref={wrapperRef} onDragOver={onDragOver} onDrop={onDrop}>
-      <ReactFlow<CanvasNode>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        isValidConnection={isValidConnection}
-        nodesDraggable={!readOnly}
-        nodesConnectable={!readOnly}
-        edgesReconnectable={false}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={multiSelectionKeyCode}
-        defaultEdgeOptions={defaultEdgeOptions}
-        fitView={openedWithSteps}
-        fitViewOptions={fitViewOptions}
-        minZoom={0.2}
-        proOptions={proOptions}
-        aria-label="Journey canvas"
-      >
-        <Background gap={20} />
-        {nodes.length === 0 && !readOnly && (
-          <Panel position="top-center" className="tl-empty-canvas">
-            Start with a trigger: drag “When an event happens” here from the steps on the left.
-          </Panel>
-        )}
-        <MiniMap<CanvasNode>
-          pannable
-          zoomable
-          style={minimapStyle}
-          ariaLabel="Journey overview"
-          nodeColor={nodeColor}
-        />
-        <Controls showInteractive={false} aria-label="Zoom" />
-      </ReactFlow>
+    <div
+      className={`tl-canvas${overview ? ' tl-canvas-overview' : ''}`}
+      ref={wrapperRef}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
+      <OverviewContext.Provider value={overview}>
+        <ReactFlow<CanvasNode>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          isValidConnection={isValidConnection}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          edgesReconnectable={false}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={multiSelectionKeyCode}
+          defaultEdgeOptions={defaultEdgeOptions}
+          fitView={openedWithSteps}
+          fitViewOptions={fitViewOptions}
+          minZoom={0.2}
+          proOptions={proOptions}
+          aria-label="Journey canvas"
+        >
+          <Background gap={20} />
+          {nodes.length === 0 && !readOnly && (
+            <Panel position="top-center" className="tl-empty-canvas">
+              Start with a trigger: drag “When an event happens” here from the steps on the left.
+            </Panel>
+          )}
+          <MiniMap<CanvasNode>
+            pannable
+            zoomable
+            style={minimapStyle}
+            ariaLabel="Journey overview"
+            nodeColor={nodeColor}
+          />
+          <Controls showInteractive={false} aria-label="Zoom" />
+        </ReactFlow>
+      </OverviewContext.Provider>
     </div>
   );
 }

@@ -1,9 +1,10 @@
-import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
+import { type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { categoryIconImage } from './CategoryIcon';
 import { useCanvas, useNodeType } from './canvas-context';
 import type { CanvasNode } from './graph-model';
+import { PortHandle } from './PortHandle';
 import { hasTarget, mergePorts, problemsOf, usedPortsOf } from './ports';
 import type { PathHighlight } from './simulation';
 
@@ -78,12 +79,13 @@ const JourneyNodeCardView = memo(function JourneyNodeCardView({ id, data, select
       data-invalid={problems.length > 0 || undefined}
     >
       {hasTarget(description) && (
-        <Handle
+        <PortHandle
+          nodeId={id}
           type="target"
           id="in"
           position={horizontal ? Position.Left : Position.Top}
           className="tl-handle tl-handle-in"
-          aria-label={`Into ${title}`}
+          label={`Into ${title}`}
         />
       )}
       <div className="tl-node-head">
@@ -120,12 +122,13 @@ const JourneyNodeCardView = memo(function JourneyNodeCardView({ id, data, select
                 {portProblems.has(port) && <span aria-hidden="true">⚠ </span>}
                 {port}
               </span>
-              <Handle
+              <PortHandle
+                nodeId={id}
                 type="source"
                 id={port}
                 position={horizontal ? Position.Right : Position.Bottom}
                 className="tl-handle tl-handle-out"
-                aria-label={`${port} port of ${title}`}
+                label={`${port} port of ${title}`}
               />
             </div>
           ))}

@@ -16,7 +16,7 @@ interface Props {
 /** Status, publish, pause and resume — and, while publishing is blocked, why. */
 export function PublishPanel({ journey, busy, onPublish, onSetRunning }: Props) {
   const problems = useCanvas((state) => state.validation.problems);
-  const checking = useCanvas((state) => state.validation.revision !== state.revision);
+  const checking = useCanvas((state) => state.validation.revision !== state.logicRevision);
   const descriptions = useContext(NodeTypesContext);
   const labels = (type: string) => descriptions.get(type)?.label ?? type;
   // Strings, not the nodes: moving a node (each frame of a drag) does not render the panel.

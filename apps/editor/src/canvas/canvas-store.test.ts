@@ -121,6 +121,22 @@ describe('the canvas store', () => {
     expect(storedGraphOf(store.getState()).nodes[0]?.position).toEqual({ x: 0, y: 0 });
   });
 
+  it('counts a drag as one change to save, at its end, and moving as nothing to validate', () => {
+    const { store } = storeWith();
+    const before = store.getState();
+    for (const x of [10, 20, 30]) {
+      store
+        .getState()
+        .onNodesChange([{ type: 'position', id: 'cart', position: { x, y: 0 }, dragging: true }]);
+      expect(store.getState().revision).toBe(before.revision);
+    }
+    store.getState().onNodesChange([{ type: 'position', id: 'cart', dragging: false }]);
+    expect(store.getState().revision).toBe(before.revision + 1);
+    expect(store.getState().logicRevision).toBe(before.logicRevision);
+    store.getState().updateLabel('cart', 'Cart, renamed');
+    expect(store.getState().logicRevision).toBe(before.logicRevision + 1);
+  });
+
   it('undoes a run of arrow-key moves as one step', () => {
     const { store, tick } = storeWith();
     for (const x of [5, 10, 15]) {

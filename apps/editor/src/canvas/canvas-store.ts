@@ -28,7 +28,7 @@ export interface NodeView {
 }
 
 export interface Validation {
-  /** Bumped revision this validation answers; `null` until the first answer. */
+  /** The `logicRevision` this validation answers; `null` until the first answer. */
   revision: number | null;
   problems: JourneyProblem[];
   views: Record<string, NodeView>;
@@ -40,8 +40,13 @@ interface Snapshot extends CanvasGraph {
 
 export interface CanvasState extends Snapshot {
   readonly readOnly: boolean;
-  /** Bumped by every change to the document (not by selection or measuring): drives save and validate. */
+  /**
+   * Bumped by every change to the document (not by selection or measuring, and once per drag, at
+   * its end): drives autosave.
+   */
   revision: number;
+  /** Bumped by every change that can change validation: all but moving steps. Drives validate. */
+  logicRevision: number;
   past: Snapshot[];
   future: Snapshot[];
   clipboard: Clipboard | null;
@@ -152,6 +157,7 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
         past: merge ? state.past : [...state.past, snapshotOf(state)].slice(-HISTORY_LIMIT),
         future: [],
         revision: state.revision + 1,
+        logicRevision: state.logicRevision + 1,
         lastEdit: key !== undefined ? { key, at } : null,
       });
     };
@@ -164,6 +170,7 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
       extra: document.extra,
       readOnly: options.readOnly ?? false,
       revision: 0,
+      logicRevision: 0,
       restored: 0,
       past: [],
       future: [],
@@ -175,8 +182,10 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
       onNodesChange(changes) {
         const state = get();
         let recorded = false;
+        let structural = false;
         let nudged = false;
         let moved = false;
+        let dragging = false;
         for (const change of changes) {
           if (change.type === 'position') {
             if (state.readOnly) return;
@@ -184,28 +193,36 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
             const node = state.nodes.find((candidate) => candidate.id === change.id);
             // The first move of a drag records where the nodes were.
             if (change.dragging && node && !node.dragging) recorded = true;
+            if (change.dragging) dragging = true;
             // A move that is no drag's is an arrow key's: a run of them is one step.
             if (!change.dragging && change.position && node && !node.dragging) nudged = true;
           }
           if (change.type === 'remove' || change.type === 'add' || change.type === 'replace') {
             if (state.readOnly) return;
             recorded = true;
+            structural = true;
           }
         }
         const nodes = applyNodeChanges(changes, state.nodes);
+        // Moving steps changes nothing validation reads; and a drag is one change to save, counted
+        // when it ends, so that no save or check runs on each of its frames.
+        const revisions = structural
+          ? { revision: state.revision + 1, logicRevision: state.logicRevision + 1 }
+          : moved && !dragging
+            ? { revision: state.revision + 1 }
+            : {};
         const at = now();
         const merge = !recorded && state.lastEdit?.key === 'nudge' && at - state.lastEdit.at < COALESCE_MS;
         if (recorded || (nudged && !merge)) {
           set({
             nodes,
+            ...revisions,
             past: [...state.past, snapshotOf(state)].slice(-HISTORY_LIMIT),
             future: [],
-            revision: state.revision + 1,
             lastEdit: nudged && !recorded ? { key: 'nudge', at } : null,
           });
-        } else if (nudged) set({ nodes, revision: state.revision + 1, lastEdit: { key: 'nudge', at } });
-        else if (moved) set({ nodes, revision: state.revision + 1 });
-        else set({ nodes });
+        } else if (nudged) set({ nodes, ...revisions, lastEdit: { key: 'nudge', at } });
+        else set({ nodes, ...revisions });
       },
 
       onEdgesChange(changes) {
@@ -219,6 +236,7 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
           past: [...state.past, snapshotOf(state)].slice(-HISTORY_LIMIT),
           future: [],
           revision: state.revision + 1,
+          logicRevision: state.logicRevision + 1,
           lastEdit: null,
         });
       },
@@ -299,6 +317,7 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
           past: state.past.slice(0, -1),
           future: [snapshotOf(state), ...state.future],
           revision: state.revision + 1,
+          logicRevision: state.logicRevision + 1,
           restored: state.restored + 1,
           lastEdit: null,
         });
@@ -313,6 +332,7 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
           past: [...state.past, snapshotOf(state)],
           future: state.future.slice(1),
           revision: state.revision + 1,
+          logicRevision: state.logicRevision + 1,
           restored: state.restored + 1,
           lastEdit: null,
         });

@@ -5,7 +5,10 @@ import { type CanvasStore, storedGraphOf } from './canvas-store';
 const VALIDATE_DELAY_MS = 300;
 const RETRY_DELAY_MS = 3000;
 
-/** Validates the draft on the server shortly after each edit and stores the answer for the canvas. */
+/**
+ * Validates the draft on the server shortly after each edit that can change the answer (moving steps
+ * cannot) and stores the answer for the canvas.
+ */
 export function useLiveValidation(store: CanvasStore) {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -15,7 +18,7 @@ export function useLiveValidation(store: CanvasStore) {
       const controller = new AbortController();
       inFlight = controller;
       const state = store.getState();
-      const revision = state.revision;
+      const revision = state.logicRevision;
       try {
         const answer = await canvasApi.validate(storedGraphOf(state), controller.signal);
         if (!controller.signal.aborted) store.getState().setValidation({ revision, ...answer });
@@ -28,7 +31,7 @@ export function useLiveValidation(store: CanvasStore) {
       }
     };
     const unsubscribe = store.subscribe((state, previous) => {
-      if (state.revision === previous.revision) return;
+      if (state.logicRevision === previous.logicRevision) return;
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => void run(), VALIDATE_DELAY_MS);
     });

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { freePort } from '@touchline/db';
@@ -73,15 +73,20 @@ const graphSize = (size: number) => {
 /**
  * Frame intervals while a node is dragged across the canvas in small steps, recorded in the page
  * by a requestAnimationFrame loop (a frame that took longer than 16.7 ms shows as a long interval).
- * Throws when the node did not follow the pointer: frames of a drag that moved nothing measure
- * nothing.
+ * The node is the one nearest the middle of the canvas, so that the whole drag stays inside it:
+ * near an edge React Flow pans the canvas under the pointer, and that measures panning, not a drag.
+ * Throws when the node did not follow the pointer or the canvas panned.
  */
-async function dragFrames(page: Page, nodeSelector: string): Promise<number[]> {
-  const node = page.locator(nodeSelector).first();
+async function dragFrames(page: Page): Promise<number[]> {
+  const id = await page.evaluate(NODE_NEAR_CENTRE);
+  const node = page.locator(`.react-flow__node[data-id="${id}"]`);
   const box = await node.boundingBox();
-  if (!box) throw new Error(`${nodeSelector} is not on screen`);
+  if (!box) throw new Error(`node ${id} is not on screen`);
   const x = box.x + box.width / 2;
-  const y = box.y + Math.min(12, box.height / 2);
+  // The top of the card, its title: below it are the port handles, where a drag connects.
+  const y = box.y + Math.min(4, box.height / 4);
+  const viewport = () => page.evaluate(VIEWPORT_TRANSFORM);
+  const viewportBefore = await viewport();
   // A string, not a function: tsx's name-keeping helper (__name) does not exist in the page.
   await page.evaluate(RECORD_FRAMES);
   await page.mouse.move(x, y);
@@ -101,11 +106,31 @@ async function dragFrames(page: Page, nodeSelector: string): Promise<number[]> {
   // On screen a dragged node moves as far as the pointer, whatever the zoom.
   if (!moved || Math.abs(moved.x - expected.x) > 8 || Math.abs(moved.y - expected.y) > 8) {
     throw new Error(
-      `dragging ${nodeSelector} did not move it with the pointer: moved ${JSON.stringify(moved)}, expected ${JSON.stringify(expected)}`,
+      `dragging node ${id} did not move it with the pointer: moved ${JSON.stringify(moved)}, expected ${JSON.stringify(expected)}`,
     );
   }
+  const viewportAfter = await viewport();
+  if (viewportAfter !== viewportBefore)
+    throw new Error(`the canvas panned while node ${id} was dragged: ${viewportBefore} → ${viewportAfter}`);
   return frames;
 }
+
+/** The id of the node whose centre is nearest the point a drag of DRAG_STEPS should start from. */
+const NODE_NEAR_CENTRE = `(() => {
+  const pane = document.querySelector('.react-flow').getBoundingClientRect();
+  const cx = pane.left + pane.width / 2 - 120;
+  const cy = pane.top + pane.height / 2 - 60;
+  let best = null;
+  let distance = Infinity;
+  for (const element of document.querySelectorAll('.react-flow__node')) {
+    const r = element.getBoundingClientRect();
+    const d = Math.hypot(r.left + r.width / 2 - cx, r.top + r.height / 2 - cy);
+    if (d < distance) { distance = d; best = element.getAttribute('data-id'); }
+  }
+  return best;
+})()`;
+
+const VIEWPORT_TRANSFORM = `document.querySelector('.react-flow__viewport').style.transform`;
 
 const DRAG_STEPS = 60;
 const DRAG_STEP = { x: 4, y: 2 };
@@ -127,6 +152,30 @@ function percentile(values: readonly number[], fraction: number): number {
   return (
     sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN
   );
+}
+
+/**
+ * With `BENCH_EDITOR_TRACE=<file>`, records a Chromium performance trace (scripting, style, layout,
+ * paint, with JavaScript samples) until the returned function is called and writes it there: open
+ * it in Chromium's DevTools, Performance panel, to see where a frame's time goes.
+ */
+async function startTrace(page: Page): Promise<(() => Promise<void>) | undefined> {
+  const file = process.env.BENCH_EDITOR_TRACE;
+  if (!file) return undefined;
+  const browser = page.context().browser();
+  if (!browser) return undefined;
+  await browser.startTracing(page, {
+    categories: [
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      'disabled-by-default-devtools.timeline.frame',
+      'disabled-by-default-v8.cpu_profiler',
+      'blink.user_timing',
+    ],
+  });
+  return async () => {
+    writeFileSync(file, await browser.stopTracing());
+  };
 }
 
 async function openBrowser(): Promise<Browser> {
@@ -209,10 +258,10 @@ export const suite: BenchSuite = {
         ] as const) {
           const page = await context.newPage();
           open[key].push(await timeToInteractive(page, id, size));
-          // The middle of the journey: a node with edges in and out.
-          frames[key].push(
-            ...(await dragFrames(page, `.react-flow__node[data-id="n${Math.floor(size / 2)}"]`)),
-          );
+          // A trace of the first big drag, for finding where a frame's time goes.
+          const profile = key === 'big' && run === 0 ? await startTrace(page) : undefined;
+          frames[key].push(...(await dragFrames(page)));
+          await profile?.();
           await page.close();
         }
       }
