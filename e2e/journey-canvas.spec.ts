@@ -292,5 +292,13 @@ test.describe('the journey canvas', () => {
     const split = node(page, 'split_audience_1');
     await expect(split.locator('.react-flow__handle.source')).toHaveCount(2);
     await expect(split.locator('.tl-port-name')).toHaveText(['⚠ vip', '⚠ else']);
+
+    // Without a mouse, a port is connected from its step's settings: one list of next steps per port.
+    await open(page, 'wait_event_1');
+    const afterReceived = page.getByRole('combobox', { name: /After received/ });
+    await afterReceived.focus();
+    await afterReceived.selectOption('split_audience_1');
+    await expect(wait.locator('.tl-port-invalid')).toHaveText(['⚠ timeout']);
+    await expect(page.locator('.react-flow__edge')).toHaveCount(2);
   });
 });

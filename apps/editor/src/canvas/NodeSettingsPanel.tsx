@@ -4,6 +4,7 @@ import { CategoryIcon } from './CategoryIcon';
 import { useCanvas, useNodeType } from './canvas-context';
 import { type JourneyNodeData, nodeIndex } from './graph-model';
 import { problemsOf } from './ports';
+import { StepConnections } from './StepConnections';
 import { StepTestSend, sendChannelOf } from './StepTestSend';
 
 const templateIdOf = (config: unknown): string | undefined => {
@@ -101,6 +102,7 @@ function NodeSettings({ nodeId, data }: { nodeId: string; data: JourneyNodeData 
           <pre className="tl-config-readonly">{JSON.stringify(node.data.config, null, 2)}</pre>
         </>
       )}
+      <StepConnections nodeId={node.id} />
       {sendChannelOf(node.data.nodeType) && typeof templateIdOf(node.data.config) === 'string' && (
         <StepTestSend templateId={templateIdOf(node.data.config) as string} />
       )}

@@ -63,6 +63,7 @@ export interface CanvasState extends Snapshot {
   onEdgesChange(changes: EdgeChange[]): void;
   addNode(nodeType: string, position: { x: number; y: number }, config: unknown): string;
   connect(source: string, port: string, target: string): void;
+  disconnect(source: string, port: string): void;
   updateConfig(id: string, config: unknown): void;
   updateLabel(id: string, label: string): void;
   updateSettings(settings: JourneySettingsDraft): void;
@@ -253,6 +254,10 @@ export function createCanvasStore(document: CanvasDocument, options: CanvasStore
 
       connect(source, port, target) {
         command((graph) => ({ ...graph, ...edits.connect(graph, source, port, target) }));
+      },
+
+      disconnect(source, port) {
+        command((graph) => ({ ...graph, ...edits.disconnect(graph, source, port) }));
       },
 
       updateConfig(id, config) {

@@ -64,6 +64,12 @@ export function connect(graph: CanvasGraph, source: string, port: string, target
   return { ...graph, edges: [...kept, { ...edge, id }] };
 }
 
+/** Removes the edge leaving `source` by `port`, if there is one. */
+export function disconnect(graph: CanvasGraph, source: string, port: string): CanvasGraph {
+  const kept = graph.edges.filter((edge) => !(edge.source === source && edge.sourceHandle === port));
+  return kept.length === graph.edges.length ? graph : { ...graph, edges: kept };
+}
+
 export function updateNodeData(
   graph: CanvasGraph,
   id: string,
