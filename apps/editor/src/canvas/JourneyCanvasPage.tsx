@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import { useParams } from 'react-router';
 import { canvasApi } from './canvas-api';
 import { journeyFor } from './early-fetch';
@@ -16,6 +17,14 @@ export function JourneyCanvasPage() {
     gcTime: 0,
   });
   const nodeTypes = useQuery({ queryKey: ['node-types'], queryFn: canvasApi.nodeTypes, staleTime: 300_000 });
+  // Each reload opens a new editor, so the draft store and the revision it is based on start afresh.
+  const [opened, setOpened] = useState(0);
+  const { refetch } = journey;
+  const reload = useCallback(async () => {
+    const fetched = await refetch();
+    if (fetched.error) throw fetched.error;
+    setOpened((count) => count + 1);
+  }, [refetch]);
 
   if (journey.isError || nodeTypes.isError) {
     return (
@@ -34,5 +43,12 @@ export function JourneyCanvasPage() {
       </main>
     );
   }
-  return <JourneyEditor key={id} journey={journey.data} nodeTypes={nodeTypes.data} />;
+  return (
+    <JourneyEditor
+      key={`${id}:${opened}`}
+      journey={journey.data}
+      nodeTypes={nodeTypes.data}
+      onReload={reload}
+    />
+  );
 }
