@@ -76,6 +76,7 @@ test('two tabs on one draft: the later save is refused with a notice, and the ma
   await expect(notice).toContainText('in another tab');
   await expect(other.getByTestId('save-status')).toHaveText('Not saved — changed elsewhere');
   expect(await serverEvent(request, journeyId)).toBe('first_tab_event');
+  await other.screenshot({ path: test.info().outputPath('conflict-notice.png') });
 
   // Publishing from the tab in conflict fails, saying why, and publishes nothing.
   await expect(other.getByText('Ready to publish.')).toBeVisible();

@@ -26,7 +26,8 @@ export function JourneyCanvasPage() {
     setOpened((count) => count + 1);
   }, [refetch]);
 
-  if (journey.isError || nodeTypes.isError) {
+  // A reload that fails keeps the open editor (and its unsaved changes); its notice says why.
+  if ((journey.isError && !journey.data) || (nodeTypes.isError && !nodeTypes.data)) {
     return (
       <main className="content">
         <h1>Journey</h1>
