@@ -142,6 +142,8 @@ export interface JourneysTable {
   name: string;
   status: ColumnType<JourneyStatus, JourneyStatus | undefined, JourneyStatus>;
   draft: RequiredJson;
+  /** Bumped on every draft save; a save based on an older one is refused (see updateJourneyDraft). */
+  draft_revision: Generated<number>;
   live_version: number | null;
   created_at: Timestamp;
   created_by: string | null;

@@ -7,6 +7,7 @@ const saveText: Record<SaveStatus, string> = {
   unsaved: 'Unsaved changes',
   saving: 'Saving…',
   failed: 'Not saved — retrying…',
+  conflict: 'Not saved — changed elsewhere',
 };
 
 interface Props {

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useCallback, useState } from 'react';
 import { useParams } from 'react-router';
 import { canvasApi } from './canvas-api';
 import { journeyFor } from './early-fetch';
@@ -16,8 +17,17 @@ export function JourneyCanvasPage() {
     gcTime: 0,
   });
   const nodeTypes = useQuery({ queryKey: ['node-types'], queryFn: canvasApi.nodeTypes, staleTime: 300_000 });
+  // Each reload opens a new editor, so the draft store and the revision it is based on start afresh.
+  const [opened, setOpened] = useState(0);
+  const { refetch } = journey;
+  const reload = useCallback(async () => {
+    const fetched = await refetch();
+    if (fetched.error) throw fetched.error;
+    setOpened((count) => count + 1);
+  }, [refetch]);
 
-  if (journey.isError || nodeTypes.isError) {
+  // A reload that fails keeps the open editor (and its unsaved changes); its notice says why.
+  if ((journey.isError && !journey.data) || (nodeTypes.isError && !nodeTypes.data)) {
     return (
       <main className="content">
         <h1>Journey</h1>
@@ -34,5 +44,12 @@ export function JourneyCanvasPage() {
       </main>
     );
   }
-  return <JourneyEditor key={id} journey={journey.data} nodeTypes={nodeTypes.data} />;
+  return (
+    <JourneyEditor
+      key={`${id}:${opened}`}
+      journey={journey.data}
+      nodeTypes={nodeTypes.data}
+      onReload={reload}
+    />
+  );
 }

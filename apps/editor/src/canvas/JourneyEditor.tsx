@@ -6,6 +6,7 @@ import { CanvasFlow, DROP_OFFSET } from './CanvasFlow';
 import { canvasApi, type JourneyDetail, type JourneySummary, type RunningEnrollments } from './canvas-api';
 import { CanvasStoreContext, NodeTypesContext, useCanvas } from './canvas-context';
 import { type CanvasStore, createCanvasStore } from './canvas-store';
+import { DraftConflictNotice } from './DraftConflictNotice';
 import { EditorToolbar, type SidePanel } from './EditorToolbar';
 import { fromStoredGraph } from './graph-model';
 import { JourneySettingsPanel } from './JourneySettingsPanel';
@@ -23,10 +24,12 @@ import { VersionHistory } from './VersionHistory';
 interface Props {
   journey: JourneyDetail;
   nodeTypes: readonly NodeTypeDescription[];
+  /** Fetches the journey again and opens a fresh editor (and draft store) on it. */
+  onReload: () => Promise<void>;
 }
 
-/** The open journey: one canvas store for the draft, created once per journey. */
-export function JourneyEditor({ journey, nodeTypes }: Props) {
+/** The open journey: one canvas store for the draft, created once per journey (or reload). */
+export function JourneyEditor({ journey, nodeTypes, onReload }: Props) {
   const descriptions = useMemo(() => new Map(nodeTypes.map((d) => [d.type, d])), [nodeTypes]);
   const [draftStore] = useState(() =>
     createCanvasStore(fromStoredGraph(journey.graph), {
@@ -62,6 +65,7 @@ export function JourneyEditor({ journey, nodeTypes }: Props) {
               });
             }}
             onBackToDraft={() => setViewing(null)}
+            onReload={onReload}
           />
         </ReactFlowProvider>
       </CanvasStoreContext.Provider>
@@ -77,6 +81,7 @@ interface FrameProps {
   onPanel: (panel: SidePanel) => void;
   onOpenVersion: (version: number) => Promise<void>;
   onBackToDraft: () => void;
+  onReload: () => Promise<void>;
 }
 
 function EditorFrame({
@@ -87,11 +92,17 @@ function EditorFrame({
   onPanel,
   onOpenVersion,
   onBackToDraft,
+  onReload,
 }: FrameProps) {
   const queryClient = useQueryClient();
   const canvasRef = useRef<HTMLDivElement>(null);
   const { screenToFlowPosition } = useReactFlow();
-  const { status: saveStatus, flush } = useAutosave(draftStore, journey.id);
+  const {
+    status: saveStatus,
+    conflict,
+    flush,
+    keepMine,
+  } = useAutosave(draftStore, journey.id, journey.draftRevision);
   useLiveValidation(draftStore);
   const [dialog, setDialog] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -175,6 +186,7 @@ function EditorFrame({
         panel={panel}
         onPanel={onPanel}
       />
+      {conflict && <DraftConflictNotice conflict={conflict} onReload={onReload} onKeepMine={keepMine} />}
       <div className={`tl-editor-body${readOnly ? ' tl-editor-readonly' : ''}`}>
         {readOnly ? (
           <aside className="tl-palette tl-viewing-note" aria-label="Version">

@@ -15,6 +15,8 @@ export interface JourneySummary {
 
 export interface JourneyDetail extends JourneySummary {
   graph: unknown;
+  /** Bumped on every draft save; a save names the one it is based on (see useAutosave). */
+  draftRevision: number;
   createdAt: string;
   validation?: { ok: boolean; errors: JourneyProblem[] };
   nodes?: Record<string, NodeView>;
@@ -32,7 +34,12 @@ export const canvasApi = {
   journey: (id: string) => request<JourneyDetail>('GET', `/api/journeys/${id}`),
   nodeTypes: () =>
     request<{ nodeTypes: NodeTypeDescription[] }>('GET', '/api/node-types').then((body) => body.nodeTypes),
-  saveDraft: (id: string, graph: unknown) => request<JourneyDetail>('PUT', `/api/journeys/${id}`, { graph }),
+  /** With `baseRevision`, a 409 (someone else saved since) instead of saving over their draft. */
+  saveDraft: (id: string, graph: unknown, baseRevision?: number) =>
+    request<JourneyDetail>('PUT', `/api/journeys/${id}`, {
+      graph,
+      ...(baseRevision !== undefined ? { baseRevision } : {}),
+    }),
   rename: (id: string, name: string) => request<JourneyDetail>('PUT', `/api/journeys/${id}`, { name }),
   publish: (id: string, runningEnrollments: RunningEnrollments) =>
     request<{ journey: JourneySummary; version: number; moved: number }>(

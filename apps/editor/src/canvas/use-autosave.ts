@@ -1,51 +1,112 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError } from '../api';
 import { canvasApi } from './canvas-api';
 import { type CanvasStore, storedGraphOf } from './canvas-store';
 
-export type SaveStatus = 'saved' | 'unsaved' | 'saving' | 'failed';
+export type SaveStatus = 'saved' | 'unsaved' | 'saving' | 'failed' | 'conflict';
+
+/** Someone else saved the draft after the revision this editor's changes were based on. */
+export interface DraftConflict {
+  /** The draft's revision on the server now: "Keep mine" saves over exactly this one. */
+  draftRevision: number;
+  updatedAt: string;
+  /** The email of the member who saved it; null for an API client. */
+  updatedBy: string | null;
+}
+
+/** A save (or a flush before publishing) refused until the conflict is resolved. */
+export class DraftConflictError extends Error {
+  constructor(readonly conflict: DraftConflict) {
+    super(
+      `${conflict.updatedBy ?? 'An API client'} saved this journey at ${new Date(conflict.updatedAt).toLocaleString()}, ` +
+        'after you opened it, so your changes are not saved. Reload their version or keep yours first.',
+    );
+  }
+}
 
 const SAVE_DELAY_MS = 800;
 const RETRY_DELAY_MS = 5000;
 
+function conflictOf(error: unknown): DraftConflict | null {
+  if (!(error instanceof ApiError) || error.status !== 409) return null;
+  const body = error.body as Partial<DraftConflict> | undefined;
+  if (typeof body?.draftRevision !== 'number' || typeof body.updatedAt !== 'string') return null;
+  return { draftRevision: body.draftRevision, updatedAt: body.updatedAt, updatedBy: body.updatedBy ?? null };
+}
+
 /**
  * Saves the draft a moment after each change (the server keeps drafts even when invalid). `flush`
  * saves now and resolves once the server holds the latest draft — publishing waits for it.
+ *
+ * Each save names the draft revision it is based on (the one loaded, then each one saved), so a
+ * save over someone else's newer draft is refused instead of silently overwriting it. Then
+ * nothing more is saved, and `flush` fails, until `keepMine` saves over theirs (or the editor
+ * reloads their version).
  */
-export function useAutosave(store: CanvasStore, journeyId: string) {
+export function useAutosave(store: CanvasStore, journeyId: string, loadedRevision: number) {
   const [status, setStatus] = useState<SaveStatus>('saved');
+  const [conflict, setConflict] = useState<DraftConflict | null>(null);
+  const conflictRef = useRef<DraftConflict | null>(null);
+  const baseRevision = useRef(loadedRevision);
   const savedRevision = useRef(store.getState().revision);
   const saving = useRef<Promise<void>>(Promise.resolve());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const save = useCallback((): Promise<void> => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = null;
-    saving.current = saving.current.then(async () => {
-      const state = store.getState();
-      if (state.readOnly || state.revision === savedRevision.current) return;
-      const revision = state.revision;
-      setStatus('saving');
-      try {
-        await canvasApi.saveDraft(journeyId, storedGraphOf(state));
-        savedRevision.current = revision;
-        setStatus(store.getState().revision === revision ? 'saved' : 'unsaved');
-      } catch (error) {
-        setStatus('failed');
-        // Try again by itself; a change meanwhile reschedules sooner.
-        if (!timer.current)
-          timer.current = setTimeout(() => void save().catch(() => undefined), RETRY_DELAY_MS);
-        throw error;
-      }
-    });
-    const done = saving.current;
-    // A failed save must not block the next one.
-    saving.current = done.catch(() => undefined);
-    return done;
-  }, [store, journeyId]);
+  const save = useCallback(
+    (force = false): Promise<void> => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      saving.current = saving.current.then(async () => {
+        if (conflictRef.current) throw new DraftConflictError(conflictRef.current);
+        const state = store.getState();
+        if (state.readOnly || (!force && state.revision === savedRevision.current)) return;
+        const revision = state.revision;
+        setStatus('saving');
+        try {
+          const saved = await canvasApi.saveDraft(journeyId, storedGraphOf(state), baseRevision.current);
+          baseRevision.current = saved.draftRevision;
+          savedRevision.current = revision;
+          setStatus(store.getState().revision === revision ? 'saved' : 'unsaved');
+        } catch (error) {
+          const reported = conflictOf(error);
+          if (reported) {
+            // Not retried: saving again would refuse again. The marketer chooses.
+            if (timer.current) clearTimeout(timer.current);
+            timer.current = null;
+            conflictRef.current = reported;
+            setConflict(reported);
+            setStatus('conflict');
+            throw new DraftConflictError(reported);
+          }
+          setStatus('failed');
+          // Try again by itself; a change meanwhile reschedules sooner.
+          if (!timer.current)
+            timer.current = setTimeout(() => void save().catch(() => undefined), RETRY_DELAY_MS);
+          throw error;
+        }
+      });
+      const done = saving.current;
+      // A failed save must not block the next one.
+      saving.current = done.catch(() => undefined);
+      return done;
+    },
+    [store, journeyId],
+  );
+
+  /** Saves this editor's draft over theirs, based on the revision the refusal reported. */
+  const keepMine = useCallback((): Promise<void> => {
+    const reported = conflictRef.current;
+    if (!reported) return Promise.resolve();
+    baseRevision.current = reported.draftRevision;
+    conflictRef.current = null;
+    setConflict(null);
+    // Forced: their draft is replaced by what this tab shows, even with no change since the refusal.
+    return save(true);
+  }, [save]);
 
   useEffect(() => {
     const unsubscribe = store.subscribe((state, previous) => {
-      if (state.revision === previous.revision || state.readOnly) return;
+      if (state.revision === previous.revision || state.readOnly || conflictRef.current) return;
       setStatus('unsaved');
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => void save().catch(() => undefined), SAVE_DELAY_MS);
@@ -57,10 +118,11 @@ export function useAutosave(store: CanvasStore, journeyId: string) {
     return () => {
       unsubscribe();
       window.removeEventListener('beforeunload', beforeUnload);
-      // Leaving the page saves what is pending.
+      // Leaving the page saves what is pending (not over someone else's draft: that is refused).
       if (timer.current) void save().catch(() => undefined);
     };
   }, [store, save]);
 
-  return { status, flush: save };
+  const flush = useCallback(() => save(), [save]);
+  return { status, conflict, flush, keepMine };
 }

@@ -62,23 +62,55 @@ export async function insertJourney(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Saves the draft and/or the name. A new draft bumps `draft_revision`; with `baseRevision` it is
+ * saved only while that is still the current revision, compared in the UPDATE itself so that two
+ * racing saves cannot both pass. Undefined when no row matched: not found, or (with a
+ * `baseRevision`) someone else saved first; `draftAuthor` tells which.
+ */
 export async function updateJourneyDraft(
   db: DbOrTrx,
   workspaceId: string,
   id: string,
-  changes: { name?: string; draft?: unknown; memberId: string | null },
+  changes: { name?: string; draft?: unknown; baseRevision?: number; memberId: string | null },
 ): Promise<Journey | undefined> {
-  return db
+  let query = db
     .updateTable('journeys')
-    .set({
+    .set((eb) => ({
       ...(changes.name !== undefined ? { name: changes.name } : {}),
-      ...(changes.draft !== undefined ? { draft: JSON.stringify(changes.draft) } : {}),
+      ...(changes.draft !== undefined
+        ? { draft: JSON.stringify(changes.draft), draft_revision: eb('draft_revision', '+', 1) }
+        : {}),
       updated_by: changes.memberId,
       updated_at: sql`now()`,
-    })
+    }))
     .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .returningAll()
+    .where('id', '=', id);
+  if (changes.draft !== undefined && changes.baseRevision !== undefined)
+    query = query.where('draft_revision', '=', changes.baseRevision);
+  return query.returningAll().executeTakeFirst();
+}
+
+/** The draft's current revision and who last saved the journey (their email; null for an API token). */
+export interface DraftAuthor {
+  draft_revision: number;
+  updated_at: Date;
+  updated_by_email: string | null;
+}
+
+export async function draftAuthor(
+  db: DbOrTrx,
+  workspaceId: string,
+  id: string,
+): Promise<DraftAuthor | undefined> {
+  return db
+    .selectFrom('journeys as j')
+    .leftJoin('members as m', (join) =>
+      join.onRef('m.workspace_id', '=', 'j.workspace_id').onRef('m.id', '=', 'j.updated_by'),
+    )
+    .select(['j.draft_revision', 'j.updated_at', 'm.email as updated_by_email'])
+    .where('j.workspace_id', '=', workspaceId)
+    .where('j.id', '=', id)
     .executeTakeFirst();
 }
 

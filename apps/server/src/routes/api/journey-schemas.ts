@@ -26,9 +26,27 @@ export const summaryBody = z.object({
 
 export const journeyBody = summaryBody.extend({
   graph: z.unknown(),
+  draftRevision: z
+    .number()
+    .int()
+    .describe('bumped on every draft save; send it back as `baseRevision` to save only over this draft'),
   createdAt: z.string(),
   validation: z.object({ ok: z.boolean(), errors: z.array(journeyErrorSchema) }).optional(),
   nodes: nodeViewsSchema.optional(),
+});
+
+/** A draft save refused because someone else saved since the revision it was based on. */
+export const draftConflictBody = z.object({
+  error: z.string(),
+  code: z.literal('conflict'),
+  message: z.string(),
+  baseRevision: z.number().int().describe('the revision the refused save was based on'),
+  draftRevision: z.number().int().describe('the current revision: send it as `baseRevision` to save over it'),
+  updatedAt: z.string().describe('when the journey was last saved'),
+  updatedBy: z
+    .string()
+    .nullable()
+    .describe('the email of the member who last saved it; null for an API token'),
 });
 
 export const versionBody = z.object({

@@ -2,6 +2,7 @@ import {
   type Db,
   type DbOrTrx,
   deleteJourney,
+  draftAuthor,
   exitRunningEnrollments,
   findJourney,
   findJourneyVersion,
@@ -26,6 +27,7 @@ import { requirePrincipal } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
 import { copyName, duplicateBody, journeyListItem, toListItem } from './journey-list-schemas.js';
 import {
+  draftConflictBody,
   emptyJourneyGraph,
   journeyBody,
   journeyErrorSchema,
@@ -66,6 +68,7 @@ function toBody(journey: Journey, validation?: CompileResult) {
     status: journey.status,
     liveVersion: journey.live_version,
     graph: journey.draft,
+    draftRevision: journey.draft_revision,
     createdAt: journey.created_at.toISOString(),
     updatedAt: journey.updated_at.toISOString(),
     ...(validation
@@ -235,28 +238,62 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
       schema: {
         tags,
         summary: 'Save the draft (as drawn, even when invalid) and/or rename',
+        description:
+          'Each draft save bumps `draftRevision`. With `baseRevision` (the `draftRevision` the editor ' +
+          'loaded or last saved), a graph is saved only while that is still the current revision; ' +
+          'otherwise 409 says who saved since, when, and the current revision, and nothing changes. ' +
+          'Without it the graph is saved over whatever is there. A rename alone never conflicts.',
         params: idParams,
         body: z
           .object({
             name: z.string().trim().min(1, { error: 'must not be empty' }).max(200).optional(),
             graph: draftGraph.optional(),
+            baseRevision: z
+              .number({ error: 'must be a draft revision (an integer)' })
+              .int({ error: 'must be a draft revision (an integer)' })
+              .min(1, { error: 'must be a draft revision (1 or more)' })
+              .optional()
+              .describe('save the graph only if this is still the current `draftRevision`'),
           })
           .refine((b) => b.name !== undefined || b.graph !== undefined, {
             error: 'send a name, a graph, or both',
           }),
-        response: { 200: journeyBody },
+        response: { 200: journeyBody, 409: draftConflictBody },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = requirePrincipal(request);
-      const { name, graph } = request.body;
-      const journey = await updateJourneyDraft(db, principal.workspaceId, request.params.id, {
+      const { workspaceId } = principal;
+      const { id } = request.params;
+      const { name, graph, baseRevision } = request.body;
+      const journey = await updateJourneyDraft(db, workspaceId, id, {
         ...(name !== undefined ? { name } : {}),
         ...(graph !== undefined ? { draft: graph } : {}),
+        ...(baseRevision !== undefined ? { baseRevision } : {}),
         memberId: memberOf(principal),
       });
-      if (!journey) throw notFound(`journey ${request.params.id} not found`);
-      return toBody(journey, await compileFor(db, registry, principal.workspaceId, journey.draft));
+      if (!journey) {
+        // Nothing matched: the journey is gone, or the draft moved on from `baseRevision`.
+        const current = await draftAuthor(db, workspaceId, id);
+        if (!current) throw notFound(`journey ${id} not found`);
+        if (graph === undefined || baseRevision === undefined)
+          throw new AppError('conflict', 'the journey changed while it was being saved; try again');
+        const who = current.updated_by_email ?? 'an API client';
+        const when = current.updated_at.toISOString();
+        return reply.status(409).send({
+          error: 'Conflict',
+          code: 'conflict',
+          message:
+            `baseRevision ${baseRevision} is not the current draft revision ${current.draft_revision}: ` +
+            `${who} saved this journey at ${when}. Nothing was changed; load the journey again, or send ` +
+            `baseRevision ${current.draft_revision} to save over it.`,
+          baseRevision,
+          draftRevision: current.draft_revision,
+          updatedAt: when,
+          updatedBy: current.updated_by_email,
+        });
+      }
+      return toBody(journey, await compileFor(db, registry, workspaceId, journey.draft));
     },
   );
 
