@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { ensureDatabase, startEmbeddedPostgres } from '@touchline/db';
+import pg from 'pg';
 import {
   CLIENTS,
   cpuSeconds,
@@ -24,6 +25,18 @@ import type { BenchRow, BenchSuite } from '../suite.js';
 /** The local PostgreSQL 15 of this machine, for the poll-cost comparison (skipped if absent). */
 const LOCAL_PG15 = process.env.BENCH_PG15_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WAKE_RATE = 10_000;
+/** The bench's own database on a DATABASE_URL server. */
+const BENCH_DATABASE = 'touchline_bench_runtime';
+
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
 
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a';
@@ -82,10 +95,15 @@ export const suite: BenchSuite = {
 
     const pgDir = tempDir();
     const serverDir = tempDir();
-    const postgres = await startEmbeddedPostgres({ dataDir: pgDir });
+    // DATABASE_URL: a server of your own (the local PostgreSQL 15, say) instead of the embedded
+    // one; the bench works in a database of its own there, dropped and created afresh.
+    const external = process.env.DATABASE_URL;
+    const postgres = external ? undefined : await startEmbeddedPostgres({ dataDir: pgDir });
+    const serverUrl = external ?? (postgres as NonNullable<typeof postgres>).url;
     let touchline: Awaited<ReturnType<typeof startTouchline>> | undefined;
     try {
-      const databaseUrl = await ensureDatabase(postgres.url, 'touchline');
+      if (external) await dropDatabase(external, BENCH_DATABASE);
+      const databaseUrl = await ensureDatabase(serverUrl, external ? BENCH_DATABASE : 'touchline');
       const serverEnv = { TOUCHLINE_ADMIN_TOKEN: ADMIN_TOKEN, TOUCHLINE_OVERDUE_SECONDS: '3600' };
       touchline = await startTouchline(databaseUrl, serverDir, serverEnv);
       const db = await connect(databaseUrl);
@@ -237,7 +255,7 @@ export const suite: BenchSuite = {
       if (options.parts.has('poll')) {
         // 3b. One queue poll with a million far-future jobs, PostgreSQL 18 and 15.
         for (const [label, url] of [
-          ['embedded', postgres.url],
+          [external ? 'DATABASE_URL' : 'embedded', serverUrl],
           ['local', LOCAL_PG15],
         ] as const) {
           log(`poll cost, ${label} PostgreSQL`);
@@ -275,7 +293,7 @@ export const suite: BenchSuite = {
       throw error;
     } finally {
       if (touchline) await stop(touchline.child);
-      await postgres.stop();
+      await postgres?.stop();
       rmSync(pgDir, { recursive: true, force: true });
       rmSync(serverDir, { recursive: true, force: true });
     }
