@@ -68,10 +68,9 @@ const COPY_CHUNK = 100_000;
  * as the runtime leaves it), each copy's due time the real one.
  *
  * Set-based, one `insert … select` per table per 100,000 copies, with ids that grow in the order
- * the rows are written (copy k of template t: its id spells out (t, k)), so that the primary
- * keys, the profile and entry-key indexes and the step log's key all take their entries in
- * order instead of at random places in a tree far bigger than the buffer cache (random ids took
- * over 5 minutes for a million).
+ * the rows are written and come due, so that the primary keys and the step log's key take their
+ * entries in order instead of at random places in a tree far bigger than the buffer cache
+ * (random ids took over 5 minutes for a million).
  *
  * T0 must lie after the copying is done, so the enrollment rows and steps are written first
  * (their `wake_at`/`wait.wakeAt` hold a far-future stand-in with the same spacing: the runtime
@@ -96,16 +95,14 @@ export async function cloneWaiting(client: pg.Client, journeyId: string, count: 
   const { rows } = await client.query<{ n: number }>('select count(*)::int as n from bench_templates');
   const templateCount = rows[0]?.n ?? 0;
   if (templateCount === 0) throw new Error('no waiting template enrollments');
-  // Copy k of template t is number i = k * templates + t, due at i / rate; its id is
-  // ffffffff-<t>-<k>, above every random id, growing with (t, k).
-  const perTemplate = Math.ceil(count / templateCount);
+  // Copy i is of template i mod templates, due at i / rate, its id ffffffff-0000-4000-8000-<i>:
+  // above every random id, growing with i. Rows are written in that order, and due in it, as
+  // enrollments that entered one after another wake one after another.
   await client.query(
     `insert into bench_wakes (seq, id, template, offset_s)
-     select k * $2 + t.n, ('ffffffff-' || lpad(to_hex(t.n), 4, '0') || '-4000-8000-' || lpad(to_hex(k), 12, '0'))::uuid,
-            t.id, (k * $2 + t.n) / $3::float8
-       from bench_templates t cross join generate_series(0, $4::int - 1) k
-      where k * $2 + t.n < $1`,
-    [count, templateCount, rate, perTemplate],
+     select i, ('ffffffff-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, t.id, i / $3::float8
+       from generate_series(0, $1::int - 1) i join bench_templates t on t.n = i % $2`,
+    [count, templateCount, rate],
   );
   await client.query('analyze bench_wakes');
   const enrollmentColumns = await columnsOf(client, 'enrollments');
@@ -118,30 +115,22 @@ export async function cloneWaiting(client: pg.Client, journeyId: string, count: 
     updated_at: 'now()',
   };
   const stepColumns = await columnsOf(client, 'enrollment_steps');
-  // In id order: chunks of whole ranges of ids.
-  const { rows: bounds } = await client.query<{ id: string }>(
-    `select id::text from (select id, row_number() over (order by id) - 1 as r from bench_wakes) x
-      where r % $1 = 0 order by id`,
-    [COPY_CHUNK],
-  );
-  const ranges = bounds.map(
-    (b, i) => [b.id, bounds[i + 1]?.id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff'] as const,
-  );
-  for (const [from, to] of ranges) {
+  for (let first = 0; first < count; first += COPY_CHUNK) {
+    const last = Math.min(count, first + COPY_CHUNK) - 1;
     await client.query('begin');
     await client.query(
       `insert into enrollments (${enrollmentColumns.join(', ')})
        select ${enrollmentColumns.map((c) => replaced[c] ?? `e.${c}`).join(', ')}
          from bench_wakes b join enrollments e on e.id = b.template
-        where b.id >= $1::uuid and b.id < $2::uuid order by b.id`,
-      [from, to, PLACEHOLDER],
+        where b.seq between $1 and $2 order by b.seq`,
+      [first, last, PLACEHOLDER],
     );
     await client.query(
       `insert into enrollment_steps (${stepColumns.join(', ')})
        select ${stepColumns.map((c) => (c === 'enrollment_id' ? 'b.id' : `s.${c}`)).join(', ')}
          from bench_wakes b join enrollment_steps s on s.enrollment_id = b.template
-        where b.id >= $1::uuid and b.id < $2::uuid order by b.id, s.seq`,
-      [from, to],
+        where b.seq between $1 and $2 order by b.seq, s.seq`,
+      [first, last],
     );
     await client.query('commit');
   }
@@ -159,7 +148,7 @@ export async function cloneWaiting(client: pg.Client, journeyId: string, count: 
       `insert into journey_timers (workspace_id, enrollment_id, node_id, visit, wake_at)
        select e.workspace_id, b.id, e.current_node, e.current_visit, b.wake_at
          from bench_wakes b join enrollments e on e.id = b.template
-        where b.seq between $1 and $2 order by b.id`,
+        where b.seq between $1 and $2 order by b.seq`,
       [Math.max(0, end - COPY_CHUNK + 1), end],
     );
   }
@@ -173,7 +162,7 @@ export async function cloneWaiting(client: pg.Client, journeyId: string, count: 
  * wait is followed by its exit) or `deadline`, sampling the database meanwhile. Lateness is the
  * enrollment's `ended_at` (the runtime's clock when it ran the wake) minus its due time.
  */
-export async function measureWakes(client: pg.Client, count: number, firstWake: Date, deadline: number) {
+export async function measureWakes(client: pg.Client, firstWake: Date, deadline: number) {
   const activity = sampleActivity(client, 100);
   for (;;) {
     // One probe of the timers' index (a count of a million joined rows every second would be a
