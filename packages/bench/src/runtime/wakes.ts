@@ -174,6 +174,9 @@ export async function measureWakes(client: pg.Client, firstWake: Date, deadline:
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const busy = await activity.stop();
+  // The copies join their enrollments by id alone, which the primary key (workspace, id) serves
+  // only with a skip scan (PostgreSQL 18): a nested loop elsewhere would read the table per row.
+  await client.query('set enable_nestloop = off');
   log(`wakes: running statements: ${activity.top(6)}`);
   const { rows } = await client.query<{
     woken: number;
