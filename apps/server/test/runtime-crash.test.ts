@@ -231,4 +231,31 @@ describe('journey runtime durability', () => {
     },
     90_000,
   );
+
+  // With no horizon every wait is a row of journey_timers, taken by the wake sweep in the
+  // transaction that commits its effects: killed before that commit, the row is still there.
+  it.each(['tl_rt_claim_timers:1', 'tl_rt_update_enrollments:1', 'commit_wakes:1'])(
+    'waits in journey_timers: SIGKILL right after %s loses no wake and sends nothing twice',
+    async (point) => {
+      const horizon = { TOUCHLINE_WAIT_HORIZON_SECONDS: '0' };
+      const event = `timer_${point.replace(/[^a-z]/g, '_')}`;
+      const setup = await start(horizon);
+      const journeyId = await publishJourney(setup, event, 'PT2S');
+      await stop(setup);
+
+      const faulty = await start({ ...horizon, TOUCHLINE_FAULT_KILL_AFTER: point });
+      await sendSignups(faulty, event, 50).catch(() => {});
+      const code = await Promise.race([
+        exitOf(faulty.child).then(() => 'killed'),
+        new Promise((resolve) => setTimeout(() => resolve('alive'), 20_000)),
+      ]);
+      expect(code).toBe('killed');
+      expect(faulty.child.signalCode).toBe('SIGKILL');
+
+      const restarted = await start(horizon);
+      await expectExactlyOnce(restarted, journeyId, 50);
+      await stop(restarted);
+    },
+    90_000,
+  );
 });

@@ -72,11 +72,13 @@ export function clockFor(state: { offset: number }): () => Date {
   return () => new Date(Date.now() + state.offset);
 }
 
-/** Moves the runtime's clock forward; every job due by then runs now. */
+/** Moves the runtime's clock forward; every job and timer due by then runs now. */
 export async function fastForward(t: TestApp, state: { offset: number }, ms: number): Promise<void> {
   state.offset += ms;
   await sql`update graphile_worker._private_jobs set run_at = now()
              where run_at <= now() + make_interval(secs => ${state.offset / 1000})`.execute(t.database.db);
+  await sql`update journey_timers set wake_at = now()
+             where wake_at <= now() + make_interval(secs => ${state.offset / 1000})`.execute(t.database.db);
   await sql`select pg_notify('jobs:insert', '{}')`.execute(t.database.db);
 }
 

@@ -12,12 +12,14 @@ import {
   type DueWake,
   deleteInbox,
   EntryConflict,
+  failTimer,
   failWakeJob,
   hasDueWakes,
   type InboxEvent,
   promoteTimers,
   recordInboxFailure,
   requeueOverdue,
+  type WakeClaim,
   writeEffects,
 } from './store.js';
 
@@ -71,6 +73,7 @@ export class JourneyRuntime {
   #sweeper: NodeJS.Timeout | undefined;
   #overdue: NodeJS.Timeout | undefined;
   #statements = 0;
+  #sweeps = 0;
   #scheduledKey: string | undefined;
   #closed = false;
   readonly #lookups = new Map<string, { at: number; value: Promise<unknown> }>();
@@ -322,10 +325,16 @@ export class JourneyRuntime {
     }
   }
 
+  /** Whether this process's wake sweep runs: it takes due `journey_timers` rows itself. */
+  get sweepsTimers(): boolean {
+    return this.#sweeps > 0;
+  }
+
   /**
-   * Runs due `journey_wake` jobs straight off graphile-worker's queue, up to `batchSize` per
-   * transaction, on `lanes` connections: the jobs are deleted in the transaction that commits
-   * their effects. The worker of this process starts it (and then leaves `journey_wake` to it);
+   * Runs due waits straight off `journey_timers` and graphile-worker's queue (`journey_wake`
+   * jobs), up to `batchSize` per transaction, on `lanes` connections: the rows and jobs are
+   * deleted in the transaction that commits their effects. The worker of this process starts it
+   * (and then leaves `journey_wake` to it, and far-future timers too: they need no promotion);
    * the returned function stops it.
    */
   startWakeSweep(
@@ -334,6 +343,7 @@ export class JourneyRuntime {
     const intervalMs = options.intervalMs ?? 100;
     const batchSize = options.batchSize ?? 1_000;
     let stopped = false;
+    this.#sweeps++;
     const sleeping = new Set<() => void>();
     const sleep = (ms: number) =>
       new Promise<void>((resolve) => {
@@ -350,7 +360,8 @@ export class JourneyRuntime {
       let taken = 0;
       while (!stopped && !this.#closed) {
         try {
-          taken = taken === 0 && !(await hasDueWakes(this.#pool)) ? 0 : await this.#wakeBatch(batchSize);
+          taken =
+            taken === 0 && !(await hasDueWakes(this.#pool)) ? 0 : await this.#wakeBatch({ limit: batchSize });
         } catch (error) {
           taken = 0;
           this.#options.logger?.warn({ err: error }, 'journey wake sweep failed');
@@ -363,22 +374,23 @@ export class JourneyRuntime {
       stopped = true;
       for (const done of [...sleeping]) done();
       await Promise.all(loops);
+      this.#sweeps--;
     };
   }
 
   /**
-   * One transaction over due wake jobs (`jobIds`: those only); returns how many were taken. A
-   * batch that fails is run again one job per transaction, and a job that fails alone is
-   * recorded as failed with graphile-worker's backoff (it is tried again later, up to its
-   * `max_attempts`), so one bad timer holds up no other.
+   * One transaction over due waits; returns how many were taken. A batch that fails is run
+   * again one wait per transaction, and a wait that fails alone is recorded as a failed job with
+   * graphile-worker's backoff (tried again later, up to its `max_attempts`), so one bad timer
+   * holds up no other.
    */
-  async #wakeBatch(limit: number, jobIds?: readonly string[]): Promise<number> {
+  async #wakeBatch(claim: WakeClaim): Promise<number> {
     let taken: DueWake[] = [];
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#transaction(
           async (client) => {
-            taken = await claimDueWakes(client, limit, jobIds);
+            taken = await claimDueWakes(client, claim);
             if (taken.some((t) => !isWake(t.wake)))
               throw new Error('a journey_wake job has a malformed payload');
             for (const [workspaceId, group] of byWorkspace(taken.map((t) => t.wake))) {
@@ -400,14 +412,20 @@ export class JourneyRuntime {
             { err: error, wakes: taken.length },
             'journey wake batch failed; splitting',
           );
-          for (const t of taken) await this.#wakeBatch(1, [t.jobId]);
+          for (const t of taken)
+            await this.#wakeBatch(t.jobId === null ? { timers: [t.wake] } : { jobIds: [t.jobId] });
           return taken.length;
         }
         const job = taken[0];
         if (!job) throw error;
         this.counts.failed++;
-        this.#options.logger?.error({ err: error, jobId: job.jobId }, 'a journey wake failed; retried later');
-        await failWakeJob(this.#pool, job.jobId, String((error as Error)?.message ?? error));
+        const message = String((error as Error)?.message ?? error);
+        this.#options.logger?.error(
+          { err: error, jobId: job.jobId, enrollmentId: job.wake.enrollmentId },
+          'a journey wake failed; retried later',
+        );
+        if (job.jobId === null) await failTimer(this.#pool, job.wake, message);
+        else await failWakeJob(this.#pool, job.jobId, message);
         return 1;
       }
     }

@@ -542,7 +542,7 @@ async function updateProfiles(client: pg.PoolClient, effects: Effects): Promise<
 }
 
 /**
- * Re-queues work whose job died with a killed worker: waits past due and queued messages older
+ * Re-queues work whose job died with a killed worker (or a wait left with neither job nor timer): waits past due and queued messages older
  * than `olderThanMs` with no job waiting to run them (graphile-worker would unlock the dead
  * worker's job only after 4 hours). Re-queuing is harmless even when the old job is merely slow:
  * a timer whose step has passed and a message no longer queued do nothing.
@@ -563,6 +563,10 @@ export async function requeueOverdue(
                 and not exists (select 1 from graphile_worker._private_jobs j
                                  where j.key = 'wake:' || e.id || ':' || e.current_node || ':' || e.current_visit
                                    and j.locked_at is null)
+                -- A timer not yet taken is late, not lost (a backlog the sweep is working through).
+                and not exists (select 1 from journey_timers t
+                                 where t.workspace_id = e.workspace_id and t.enrollment_id = e.id
+                                   and t.node_id = e.current_node and t.visit = e.current_visit)
               limit $2
            ),
            messages as (
@@ -619,9 +623,10 @@ export async function loadRoutedVersion(
   return row && { name: row.name, status: row.status, liveVersion: row.live_version, compiled: row.compiled };
 }
 
-/** A due `journey_wake` job taken by the runtime itself: its id and its timer. */
+/** A due wait taken by the runtime itself: from `journey_timers` or a `journey_wake` job. */
 export interface DueWake {
-  readonly jobId: string;
+  /** The graphile-worker job's id; null for a row of `journey_timers`. */
+  readonly jobId: string | null;
   readonly wake: {
     readonly workspaceId: string;
     readonly enrollmentId: string;
@@ -630,13 +635,75 @@ export interface DueWake {
   };
 }
 
+/** What one wake transaction may take: anything due (up to a limit), or exactly these. */
+export type WakeClaim =
+  | { readonly limit: number }
+  | { readonly jobIds: readonly string[] }
+  | { readonly timers: readonly DueWake['wake'][] };
+
 /**
- * Takes up to `limit` due `journey_wake` jobs (or only `jobIds`) off graphile-worker's queue
- * inside the caller's transaction: deleted here, so they are gone exactly when the wakes'
- * effects commit (a rollback puts them back). Jobs a worker holds or another transaction locks
- * are skipped. Reads graphile-worker 0.17's own table, as its `complete_jobs` does.
+ * Takes due waits inside the caller's transaction: rows of `journey_timers` first (where every
+ * wait lands that was scheduled past the horizon), then `journey_wake` jobs. Both are deleted
+ * here, so they are gone exactly when the wakes' effects commit (a rollback puts them back);
+ * rows another transaction locks, and jobs a worker holds, are skipped.
  */
-export async function claimDueWakes(
+export async function claimDueWakes(client: pg.PoolClient, claim: WakeClaim): Promise<DueWake[]> {
+  if ('jobIds' in claim) return claimDueJobs(client, claim.jobIds.length, claim.jobIds);
+  if ('timers' in claim) return claimDueTimers(client, claim.timers.length, claim.timers);
+  const timers = await claimDueTimers(client, claim.limit);
+  if (timers.length >= claim.limit) return timers;
+  return [...timers, ...(await claimDueJobs(client, claim.limit - timers.length))];
+}
+
+/**
+ * Due rows of `journey_timers`, oldest first: a range of its `wake_at` index (its first column,
+ * so no version of PostgreSQL walks the rows not yet due), deleted by their row address.
+ */
+async function claimDueTimers(
+  client: pg.PoolClient,
+  limit: number,
+  only?: readonly DueWake['wake'][],
+): Promise<DueWake[]> {
+  const result = only
+    ? await client.query<TimerRow>({
+        name: 'tl_rt_claim_timer',
+        text: `delete from journey_timers
+                where ctid = any(array(
+                  select t.ctid from journey_timers t
+                    join json_to_recordset($1::json) as x(w uuid, e uuid, n text, v int)
+                      on t.workspace_id = x.w and t.enrollment_id = x.e and t.node_id = x.n and t.visit = x.v
+                     for update of t skip locked))
+               returning workspace_id, enrollment_id, node_id, visit`,
+        values: [
+          JSON.stringify(only.map((w) => ({ w: w.workspaceId, e: w.enrollmentId, n: w.nodeId, v: w.visit }))),
+        ],
+      })
+    : await client.query<TimerRow>({
+        name: 'tl_rt_claim_timers',
+        text: `delete from journey_timers
+                where ctid = any(array(select ctid from journey_timers where wake_at <= now()
+                                        order by wake_at limit $1 for update skip locked))
+               returning workspace_id, enrollment_id, node_id, visit`,
+        values: [limit],
+      });
+  return result.rows.map((r) => ({
+    jobId: null,
+    wake: { workspaceId: r.workspace_id, enrollmentId: r.enrollment_id, nodeId: r.node_id, visit: r.visit },
+  }));
+}
+
+interface TimerRow {
+  workspace_id: string;
+  enrollment_id: string;
+  node_id: string;
+  visit: number;
+}
+
+/**
+ * Due `journey_wake` jobs (or only `jobIds`) off graphile-worker's queue. Reads graphile-worker
+ * 0.17's own table, as its `complete_jobs` does.
+ */
+async function claimDueJobs(
   client: pg.PoolClient,
   limit: number,
   jobIds?: readonly string[],
@@ -670,16 +737,47 @@ export async function claimDueWakes(
   }));
 }
 
-/** Whether any `journey_wake` job is due: the idle sweep's probe, one index lookup, no transaction. */
+/** Whether any wait is due: the idle sweep's probe, two index lookups, no transaction. */
 export async function hasDueWakes(pool: pg.Pool): Promise<boolean> {
   const result = await pool.query({
     name: 'tl_rt_due_wakes',
-    text: `select 1 from graphile_worker._private_jobs
-            where is_available and job_queue_id is null and run_at <= now()
-              and task_id = (select id from graphile_worker._private_tasks where identifier = 'journey_wake')
-            limit 1`,
+    text: `select 1 where exists (select 1 from journey_timers where wake_at <= now())
+              or exists (select 1 from graphile_worker._private_jobs
+                          where is_available and job_queue_id is null and run_at <= now()
+                            and task_id = (select id from graphile_worker._private_tasks
+                                            where identifier = 'journey_wake'))`,
   });
   return (result.rowCount ?? 0) > 0;
+}
+
+/**
+ * A timer that failed alone becomes a `journey_wake` job, in the statement that deletes it (no
+ * moment without either), due after graphile-worker's first backoff; failing again, the job is
+ * backed off further by `failWakeJob`, up to its `max_attempts`.
+ */
+export async function failTimer(pool: pg.Pool, wake: DueWake['wake'], error: string): Promise<void> {
+  const { rows } = await pool.query<{ id: string | null }>({
+    name: 'tl_rt_fail_timer',
+    text: `with t as (
+             delete from journey_timers
+              where workspace_id = $1 and enrollment_id = $2 and node_id = $3 and visit = $4
+             returning workspace_id, enrollment_id, node_id, visit
+           )
+           select (graphile_worker.add_job('journey_wake',
+                     json_build_object('w', workspace_id, 'e', enrollment_id, 'n', node_id, 'v', visit),
+                     run_at => now() + exp(1) * interval '1 second',
+                     job_key => 'wake:' || enrollment_id || ':' || node_id || ':' || visit)).id::text as id
+             from t`,
+    values: [wake.workspaceId, wake.enrollmentId, wake.nodeId, wake.visit],
+  });
+  const id = rows[0]?.id;
+  if (id) {
+    await pool.query({
+      name: 'tl_rt_fail_timer_error',
+      text: 'update graphile_worker._private_jobs set attempts = 1, last_error = $2 where id = $1',
+      values: [id, error.slice(0, 2000)],
+    });
+  }
 }
 
 /** A wake job that failed alone: tried again after graphile-worker's backoff (exp(attempts) s). */

@@ -13,7 +13,9 @@ export const journeyWake = defineTask('journey_wake', async ({ w, e, n, v }, { r
 export const journeyTimersPromote = defineTask(
   'journey_timers_promote',
   async (_payload, { runtime, helpers }) => {
-    if (!runtime) return;
+    // A runtime whose wake sweep runs takes due timers off journey_timers itself: moving them
+    // into the queue first would only write each one twice.
+    if (!runtime || runtime.sweepsTimers) return;
     const moved = await runtime.promoteTimers();
     if (moved > 0) helpers.logger.info(`${moved} journey waits coming due moved to the queue`);
   },

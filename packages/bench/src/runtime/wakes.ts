@@ -57,20 +57,26 @@ async function columnsOf(client: pg.Client, table: string): Promise<string[]> {
 
 /** Far-future stand-in due time of the copied enrollments' rows (see cloneWaiting). */
 const PLACEHOLDER = '2100-01-01T00:00:00Z';
+/** Rows per statement when copying: big enough that statements cost nothing beside the rows. */
+const COPY_CHUNK = 100_000;
 
 /**
  * Copies the template enrollments by SQL until `count` wait at once, the i-th due at
- * `T0 + i / rate`: the rows the runtime writes for an enrollment parked at a wait — its
+ * `T0 + i / rate`: the rows the runtime writes for an enrollment parked at a 2-day wait — its
  * `enrollments` row (status `waiting`, `wait` and `wake_at` set), its step log (the trigger step
- * left by `out`, the wait step with no port) and, the wait being due within the horizon, its
- * `journey_wake` job keyed `wake:<enrollment>:<node>:<visit>` with the runtime's payload.
+ * left by `out`, the wait step with no port) and its timer in `journey_timers` (past the horizon,
+ * as the runtime leaves it), each copy's due time the real one.
  *
- * T0 must lie after the copying is done, and copying a million takes minutes, so the rows are
- * written first and the jobs last: the enrollments' `wake_at`/`wait.wakeAt` hold a far-future
- * stand-in with the same spacing (the runtime does not read them when a job wakes it; only the
- * overdue re-queue does, which a far-future value keeps out of the way), and the jobs, added
- * latest-first once T0 is fixed from the time the step rows took, carry the real due times.
- * `bench_wakes` keeps each copy's real due time, to measure lateness against.
+ * Set-based, one `insert … select` per table per 100,000 copies, with ids that grow in the order
+ * the rows are written and come due, so that the primary keys and the step log's key take their
+ * entries in order instead of at random places in a tree far bigger than the buffer cache
+ * (random ids took over 5 minutes for a million).
+ *
+ * T0 must lie after the copying is done, so the enrollment rows and steps are written first
+ * (their `wake_at`/`wait.wakeAt` hold a far-future stand-in with the same spacing: the runtime
+ * does not read them when a timer wakes it; only the overdue re-queue does, which a far-future
+ * value keeps out of the way), and the timers last, latest first, once T0 is fixed from the
+ * time the rows took. `bench_wakes` keeps each copy's real due time, to measure lateness against.
  */
 export async function cloneWaiting(client: pg.Client, journeyId: string, count: number, rate: number) {
   const started = performance.now();
@@ -89,6 +95,16 @@ export async function cloneWaiting(client: pg.Client, journeyId: string, count: 
   const { rows } = await client.query<{ n: number }>('select count(*)::int as n from bench_templates');
   const templateCount = rows[0]?.n ?? 0;
   if (templateCount === 0) throw new Error('no waiting template enrollments');
+  // Copy i is of template i mod templates, due at i / rate, its id ffffffff-0000-4000-8000-<i>:
+  // above every random id, growing with i. Rows are written in that order, and due in it, as
+  // enrollments that entered one after another wake one after another.
+  await client.query(
+    `insert into bench_wakes (seq, id, template, offset_s)
+     select i, ('ffffffff-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, t.id, i / $3::float8
+       from generate_series(0, $1::int - 1) i join bench_templates t on t.n = i % $2`,
+    [count, templateCount, rate],
+  );
+  await client.query('analyze bench_wakes');
   const enrollmentColumns = await columnsOf(client, 'enrollments');
   const due = `($3::timestamptz + make_interval(secs => b.offset_s))`;
   const replaced: Record<string, string> = {
@@ -99,74 +115,68 @@ export async function cloneWaiting(client: pg.Client, journeyId: string, count: 
     updated_at: 'now()',
   };
   const stepColumns = await columnsOf(client, 'enrollment_steps');
-  let stepsMs = 0;
-  for (let first = 0; first < count; first += CHUNK) {
-    const last = Math.min(count, first + CHUNK) - 1;
+  for (let first = 0; first < count; first += COPY_CHUNK) {
+    const last = Math.min(count, first + COPY_CHUNK) - 1;
     await client.query('begin');
-    await client.query(
-      `insert into bench_wakes (seq, id, template, offset_s)
-       select i, gen_random_uuid(), t.id, i / $3::float8
-         from generate_series($1::int, $2::int) i join bench_templates t on t.n = i % $4`,
-      [first, last, rate, templateCount],
-    );
     await client.query(
       `insert into enrollments (${enrollmentColumns.join(', ')})
        select ${enrollmentColumns.map((c) => replaced[c] ?? `e.${c}`).join(', ')}
          from bench_wakes b join enrollments e on e.id = b.template
-        where b.seq between $1 and $2`,
+        where b.seq between $1 and $2 order by b.seq`,
       [first, last, PLACEHOLDER],
     );
-    const stepsStarted = performance.now();
     await client.query(
       `insert into enrollment_steps (${stepColumns.join(', ')})
        select ${stepColumns.map((c) => (c === 'enrollment_id' ? 'b.id' : `s.${c}`)).join(', ')}
          from bench_wakes b join enrollment_steps s on s.enrollment_id = b.template
-        where b.seq between $1 and $2`,
+        where b.seq between $1 and $2 order by b.seq, s.seq`,
       [first, last],
     );
-    stepsMs += performance.now() - stepsStarted;
     await client.query('commit');
   }
-  // A job costs about what two step rows do; half as much again, and 5 s, for safety.
-  const firstWake = new Date(Date.now() + 5_000 + 1.5 * stepsMs);
+  const rowsMs = performance.now() - started;
+  // A timer is a narrow row with two indexes: a tenth of what an enrollment and its steps cost;
+  // a third, and 5 s, for safety.
+  const firstWake = new Date(Date.now() + 5_000 + rowsMs / 3);
   await client.query('update bench_wakes set wake_at = $1::timestamptz + make_interval(secs => offset_s)', [
     firstWake.toISOString(),
   ]);
-  const rowsMs = performance.now() - started;
-  // As store.ts scheduleWakes adds them; the latest first, so an overrun delays the fewest.
-  for (let end = count - 1; end >= 0; end -= CHUNK) {
+  // As store.ts scheduleWakes writes a wait past the horizon; the latest first, so an overrun
+  // delays the fewest.
+  for (let end = count - 1; end >= 0; end -= COPY_CHUNK) {
     await client.query(
-      `select graphile_worker.add_jobs(array(
-         select row('journey_wake', json_build_object('w', e.workspace_id, 'e', b.id, 'n', e.current_node,
-                    'v', e.current_visit), null, b.wake_at, null,
-                    'wake:' || b.id || ':' || e.current_node || ':' || e.current_visit, null, null)::graphile_worker.job_spec
-           from bench_wakes b join enrollments e on e.id = b.template
-          where b.seq between $1 and $2))`,
-      [Math.max(0, end - CHUNK + 1), end],
+      `insert into journey_timers (workspace_id, enrollment_id, node_id, visit, wake_at)
+       select e.workspace_id, b.id, e.current_node, e.current_visit, b.wake_at
+         from bench_wakes b join enrollments e on e.id = b.template
+        where b.seq between $1 and $2 order by b.seq`,
+      [Math.max(0, end - COPY_CHUNK + 1), end],
     );
   }
   const overrunMs = Date.now() - firstWake.getTime();
+  await client.query('analyze journey_timers');
   return { ms: performance.now() - started, rowsMs, firstWake, overrunMs };
 }
 
 /**
- * Lets the running Touchline wake the copies: waits until every one has ended (the journey's
+ * Lets the running Touchline wake the copies: waits until no copy's timer is left (the journey's
  * wait is followed by its exit) or `deadline`, sampling the database meanwhile. Lateness is the
  * enrollment's `ended_at` (the runtime's clock when it ran the wake) minus its due time.
  */
-export async function measureWakes(client: pg.Client, count: number, firstWake: Date, deadline: number) {
+export async function measureWakes(client: pg.Client, firstWake: Date, deadline: number) {
   const activity = sampleActivity(client, 100);
-  const progress: number[] = [];
   for (;;) {
-    const { rows } = await client.query<{ n: number }>(
-      `select count(*)::int as n from bench_wakes b join enrollments e on e.id = b.id where e.ended_at is not null`,
+    // One probe of the timers' index (a count of a million joined rows every second would be a
+    // load of its own); the templates' own timers are due in two days.
+    const { rows } = await client.query<{ left: boolean }>(
+      `select exists (select 1 from journey_timers where wake_at < now() + interval '1 day') as left`,
     );
-    const woken = rows[0]?.n ?? 0;
-    progress.push(woken);
-    if (woken >= count || Date.now() > deadline) break;
+    if (!rows[0]?.left || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const busy = await activity.stop();
+  // The copies join their enrollments by id alone, which the primary key (workspace, id) serves
+  // only with a skip scan (PostgreSQL 18): a nested loop elsewhere would read the table per row.
+  await client.query('set enable_nestloop = off');
   log(`wakes: running statements: ${activity.top(6)}`);
   const { rows } = await client.query<{
     woken: number;
