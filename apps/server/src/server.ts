@@ -1,5 +1,5 @@
 import { createDefaultChannels } from '@touchline/channels';
-import { type OpenDatabase, openDatabase } from '@touchline/db';
+import { createDb, type DbHandle, type OpenDatabase, openDatabase } from '@touchline/db';
 import { IngestPipeline } from '@touchline/ingest';
 import type { NodeTypeRegistry } from '@touchline/journey';
 import { createBuiltinRegistry } from '@touchline/nodes';
@@ -33,6 +33,7 @@ export async function startServer(
     applicationName: 'touchline-server',
   });
   let worker: TouchlineWorker | undefined;
+  let workerDb: DbHandle | undefined;
   let runtime: JourneyRuntime | undefined;
   let app: FastifyInstance | undefined;
   try {
@@ -52,9 +53,16 @@ export async function startServer(
     });
     await runtime.start();
     if (config.worker) {
+      // Deliveries (64 at once by default) get connections of their own: on the shared pool they
+      // queued ingestion and the runtime's inbox transactions behind them.
+      workerDb = createDb(database.url, {
+        max: 10,
+        applicationName: 'touchline-worker',
+        onError: (error) => logger.warn({ err: error }, 'worker database connection error'),
+      });
       worker = await startWorker({
-        db: database.db,
-        pool: database.pool,
+        db: workerDb.db,
+        pool: workerDb.pool,
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
         runtime,
@@ -99,6 +107,7 @@ export async function startServer(
           await ingest.close();
           // Timers in progress finish (they wait on the runtime) before the runtime stops.
           await worker?.stop();
+          await workerDb?.close();
           await runtime?.close();
           await database.close();
         })();
@@ -108,6 +117,7 @@ export async function startServer(
   } catch (error) {
     await app?.close().catch(() => {});
     await worker?.stop().catch(() => {});
+    await workerDb?.close().catch(() => {});
     await runtime?.close().catch(() => {});
     await database.close().catch(() => {});
     throw error;

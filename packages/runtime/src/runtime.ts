@@ -75,6 +75,7 @@ export class JourneyRuntime {
   #statements = 0;
   #sweeps = 0;
   #scheduledKey: string | undefined;
+  #sweepWanted = false;
   #closed = false;
   readonly #lookups = new Map<string, { at: number; value: Promise<unknown> }>();
   readonly #wakes: GroupCommitter<WakeRequest, void>;
@@ -112,7 +113,7 @@ export class JourneyRuntime {
     this.catalog.onChange(() => this.#ensureSchedules());
     await this.catalog.start();
     const every = this.#options.sweepIntervalMs ?? 1_000;
-    this.#sweeper = setInterval(() => this.#kick(), every);
+    this.#sweeper = setInterval(() => this.#kick(true), every);
     this.#sweeper.unref();
     const overdueAfter = this.#options.overdueAfterMs ?? 60_000;
     this.#overdue = setInterval(
@@ -128,7 +129,7 @@ export class JourneyRuntime {
       Math.max(200, Math.min(overdueAfter / 2, 15_000)),
     );
     this.#overdue.unref();
-    this.#kick();
+    this.#kick(true);
   }
 
   /** The ingest path's question: should this event be written to the inbox? */
@@ -239,7 +240,13 @@ export class JourneyRuntime {
     await this.catalog.close();
   }
 
-  #kick(): void {
+  /**
+   * Runs the pending inbox rows, then (when `sweep`: the timer, and start-up) those left behind.
+   * Handed-over rows do not sweep: a sweep is a transaction of its own, and run after every
+   * hand-off it held up the events that came in meanwhile.
+   */
+  #kick(sweep = false): void {
+    if (sweep) this.#sweepWanted = true;
     if (this.#loop) return;
     this.#loop = (async () => {
       try {
@@ -247,12 +254,15 @@ export class JourneyRuntime {
           const ids = this.#pending.splice(0, this.#options.batchSize ?? 1_000);
           await this.#process({ ids });
         }
-        if (!this.#closed) await this.#sweep(1_000);
+        if (this.#sweepWanted && !this.#closed) {
+          this.#sweepWanted = false;
+          await this.#sweep(1_000);
+        }
       } catch (error) {
         this.#options.logger?.error({ err: error }, 'journey runtime loop failed');
       } finally {
         this.#loop = undefined;
-        if (this.#pending.length > 0 && !this.#closed) this.#kick();
+        if ((this.#pending.length > 0 || this.#sweepWanted) && !this.#closed) this.#kick();
       }
     })();
   }

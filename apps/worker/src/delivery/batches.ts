@@ -1,6 +1,8 @@
 import {
   claimMessages,
   type Db,
+  type DeliverableMessage,
+  findDeliverableMessages,
   GroupCommitter,
   type MessageClaim,
   markMessagesSent,
@@ -8,11 +10,12 @@ import {
 } from '@touchline/db';
 
 /**
- * The two writes every delivery makes — the claim before the hand-off and the mark after it —
- * grouped across the deliveries running at once: one statement (one commit) per group instead
- * of one per message, which is what deliveries cost the database.
+ * The statements every delivery makes — the read of the message, the claim before the hand-off
+ * and the mark after it — grouped across the deliveries running at once: one statement (one
+ * commit) per group instead of one per message, which is what deliveries cost the database.
  */
 export interface DeliveryBatches {
+  find(workspaceId: string, messageId: string): Promise<DeliverableMessage | undefined>;
   claim(claim: MessageClaim): Promise<number | undefined>;
   markSent(sent: SentMessage): Promise<boolean>;
 }
@@ -34,7 +37,20 @@ export function deliveryBatches(db: Db): DeliveryBatches {
       maxGroupSize: 500,
       maxInFlight: 2,
     });
-    batches = { claim: (claim) => claims.submit(claim), markSent: (sent) => marks.submit(sent) };
+    const finds = new GroupCommitter<
+      { workspaceId: string; messageId: string },
+      DeliverableMessage | undefined
+    >({
+      write: (items) => findDeliverableMessages(db, items),
+      sizeOf: () => 1,
+      maxGroupSize: 500,
+      maxInFlight: 2,
+    });
+    batches = {
+      find: (workspaceId, messageId) => finds.submit({ workspaceId, messageId }),
+      claim: (claim) => claims.submit(claim),
+      markSent: (sent) => marks.submit(sent),
+    };
     batchesByDb.set(db, batches);
   }
   return batches;

@@ -14,9 +14,9 @@ import {
 import {
   type Db,
   type DeliverableMessage,
-  findDeliverableMessage,
   findTemplateVersion,
   markMessageFailed,
+  recordFailedAttempt,
   releaseMessage,
 } from '@touchline/db';
 import { deliveryBatches } from './batches.js';
@@ -62,6 +62,10 @@ interface Prepared {
  * again (the key makes the second hand-off a no-op: exactly once); any other is not sent again
  * (at most once) and the failure is recorded with the reason. Provider-side, the idempotency key
  * travels with the message (SMTP: the Message-ID).
+ *
+ * An idempotent adapter is handed the message without the claim: a crash after the hand-off
+ * leaves it `queued`, and the retry's second hand-off (same key) delivers nothing more, which is
+ * all the claim would have bought. One commit per message (`sent`) instead of two.
  */
 export async function deliverMessage(
   db: Db,
@@ -69,7 +73,8 @@ export async function deliverMessage(
   workspaceId: string,
   messageId: string,
 ): Promise<DeliveryOutcome> {
-  const message = await findDeliverableMessage(db, workspaceId, messageId);
+  const batches = deliveryBatches(db);
+  const message = await batches.find(workspaceId, messageId);
   if (!message) return { outcome: 'skipped', status: 'missing' };
   const resend =
     message.status === 'sending' &&
@@ -105,24 +110,29 @@ export async function deliverMessage(
     return { outcome: 'failed', error: error.message };
   }
 
-  const batches = deliveryBatches(db);
-  const attempt = await batches.claim({
-    workspaceId,
-    messageId,
-    adapter: prepared.adapter.name,
-    reclaim: resend,
-  });
+  const unclaimed = prepared.adapter.idempotent === true;
+  const attempt = unclaimed
+    ? message.deliveryAttempts + 1
+    : await batches.claim({
+        workspaceId,
+        messageId,
+        adapter: prepared.adapter.name,
+        reclaim: resend,
+      });
   if (attempt === undefined) return { outcome: 'skipped', status: 'claimed' };
   try {
     const result = await prepared.adapter.send(prepared.outbound);
     const { providerId } = result;
-    await batches.markSent({
+    const marked = await batches.markSent({
       workspaceId,
       messageId,
       providerId,
       templateVersion: prepared.templateVersion,
       rendered: prepared.rendered,
+      ...(unclaimed ? { adapter: prepared.adapter.name } : {}),
     });
+    // Unclaimed, another attempt may have marked it first (the same key: delivered once).
+    if (!marked && unclaimed) return { outcome: 'skipped', status: 'sent' };
     // After `sent` commits: a crash in between leaves the enrollment waiting out its timeout.
     await release('response' in result ? { json: result.response } : null);
     return { outcome: 'sent', providerId };
@@ -131,12 +141,19 @@ export async function deliverMessage(
     if (error instanceof PermanentDeliveryError || attempt >= delivery.maxAttempts) {
       const final =
         error instanceof PermanentDeliveryError ? reason : `${reason} (gave up after ${attempt} attempts)`;
-      await markMessageFailed(db, workspaceId, messageId, final, ['sending']);
+      await markMessageFailed(
+        db,
+        workspaceId,
+        messageId,
+        final,
+        unclaimed ? ['queued', 'sending'] : ['sending'],
+      );
       await release(null);
       return { outcome: 'failed', error: final };
     }
     // RetryableDeliveryError and anything unexpected: back to the queue, and the job retries.
-    await releaseMessage(db, workspaceId, messageId, `attempt ${attempt}: ${reason}`);
+    if (unclaimed) await recordFailedAttempt(db, workspaceId, messageId, `attempt ${attempt}: ${reason}`);
+    else await releaseMessage(db, workspaceId, messageId, `attempt ${attempt}: ${reason}`);
     if (error instanceof RetryableDeliveryError && error.retryAfterMs !== undefined) {
       // The provider said when: a new job then, instead of graphile-worker's backoff.
       const at = await retryDeliveryAt(db, workspaceId, messageId, error.retryAfterMs);
@@ -144,6 +161,45 @@ export async function deliverMessage(
     }
     throw new DeliveryRetry(`message ${messageId}, attempt ${attempt}: ${reason}`, { cause: error });
   }
+}
+
+type TemplateVersion = Awaited<ReturnType<typeof findTemplateVersion>>;
+const templateVersions = new WeakMap<Db, Map<string, { at: number; value: Promise<TemplateVersion> }>>();
+const templateTtlMs = 30_000;
+
+/**
+ * A template version, read at most every 30 s per process: versions never change, and messages
+ * of one send come by thousands (a deleted template stops being sent within the TTL).
+ */
+function templateVersionOf(
+  db: Db,
+  workspaceId: string,
+  templateId: string,
+  version: number,
+): Promise<TemplateVersion> {
+  let cache = templateVersions.get(db);
+  if (!cache) {
+    cache = new Map();
+    templateVersions.set(db, cache);
+  }
+  const key = `${workspaceId}:${templateId}:${version}`;
+  const now = Date.now();
+  const cached = cache.get(key);
+  if (cached && now - cached.at < templateTtlMs) return cached.value;
+  if (cache.size >= 1_000) cache.clear();
+  const value = findTemplateVersion(db, workspaceId, templateId, version);
+  const entry = { at: now, value };
+  cache.set(key, entry);
+  // Not found or failed: asked again next time.
+  value.then(
+    (found) => {
+      if (!found && cache.get(key) === entry) cache.delete(key);
+    },
+    () => {
+      if (cache.get(key) === entry) cache.delete(key);
+    },
+  );
+  return value;
 }
 
 async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage): Promise<Prepared> {
@@ -183,7 +239,7 @@ async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage):
     throw new PermanentDeliveryError('the send names no template, or its template was deleted');
   }
   const { templateId, templateVersion } = message;
-  const version = await findTemplateVersion(db, message.workspaceId, templateId, templateVersion);
+  const version = await templateVersionOf(db, message.workspaceId, templateId, templateVersion);
   if (!version) throw new PermanentDeliveryError(`template ${templateId} has no version ${templateVersion}`);
   if (version.channel !== message.channel) {
     throw new PermanentDeliveryError(

@@ -18,6 +18,27 @@ async function counts(client: pg.Client) {
   return rows[0] as { enrollments: number; messages: number };
 }
 
+/** WAL written and transactions committed in the database so far: work that load does not blur. */
+async function work(client: pg.Client) {
+  const { rows } = await client.query<{ wal: string; commits: string }>(
+    `select pg_current_wal_lsn() - '0/0'::pg_lsn as wal,
+            (select xact_commit from pg_stat_database where datname = current_database()) as commits`,
+  );
+  return { wal: Number(rows[0]?.wal ?? 0), commits: Number(rows[0]?.commits ?? 0) };
+}
+
+/** With the worker on: until no message is waiting for delivery (bounded), so its work is counted. */
+async function deliveriesSettled(client: pg.Client, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const { rows } = await client.query<{ n: number }>(
+      "select count(*)::int as n from messages where status in ('queued', 'sending')",
+    );
+    if ((rows[0]?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /**
  * End-to-end throughput: 8 clients post batches of the traffic mix for `measureMs` (after a
  * warm-up whose backlog is drained first); the figure is the events acknowledged in the window
@@ -28,11 +49,13 @@ export async function endToEnd(
   url: string,
   client: pg.Client,
   batches: readonly Batch[],
-  options: { warmupMs: number; measureMs: number },
+  options: { warmupMs: number; measureMs: number; deliveries?: boolean },
 ) {
   await touchlineBatches(url, batches, { warmupMs: 0, measureMs: options.warmupMs });
   await inboxDrained(client, 300_000);
+  if (options.deliveries) await deliveriesSettled(client, 60_000);
   const before = await counts(client);
+  const work0 = await work(client);
   const activity = sampleActivity(client);
   const started = performance.now();
   const sent = await touchlineBatches(url, batches, { warmupMs: 0, measureMs: options.measureMs });
@@ -42,6 +65,9 @@ export async function endToEnd(
   const busy = await activity.stop();
   process.stderr.write(`[runtime] end to end: running statements: ${activity.top(6)}\n`);
   const after = await counts(client);
+  // The window's work per acknowledged event, deliveries included when the worker is on.
+  if (options.deliveries) await deliveriesSettled(client, 60_000);
+  const work1 = await work(client);
   const seconds = (drained - started) / 1000;
   return {
     ...sent,
@@ -53,6 +79,8 @@ export async function endToEnd(
     enrollments: after.enrollments - before.enrollments,
     messages: after.messages - before.messages,
     activity: busy,
+    walPerEvent: (work1.wal - work0.wal) / Math.max(1, sent.acknowledged),
+    commitsPer1000: ((work1.commits - work0.commits) * 1000) / Math.max(1, sent.acknowledged),
   };
 }
 

@@ -57,6 +57,7 @@ const row = (
   ...(throughput ? { throughput } : {}),
 });
 const none = { medianMs: Number.NaN, p95Ms: Number.NaN, runs: 1 };
+const measureLabel = (label: string) => (label.endsWith('worker on') ? ' (with their deliveries)' : '');
 const log = (line: string) => process.stderr.write(`[runtime] ${line}\n`);
 
 async function rules(rows: BenchRow[]) {
@@ -135,12 +136,12 @@ export const suite: BenchSuite = {
         const first = journeys[0] as { name: string; graph: unknown };
         const singleId = await admin.publish(first.name, first.graph);
         await new Promise((resolve) => setTimeout(resolve, 500));
-        const measureCase = async (label: string) => {
+        const measureCase = async (label: string, deliveries: boolean) => {
           const server = touchline as NonNullable<typeof touchline>;
           log(`end to end, ${label}`);
           const cpu0 = cpuSeconds(server.child.pid);
           const t0 = performance.now();
-          const result = await endToEnd(server.url, db, batches, { warmupMs, measureMs });
+          const result = await endToEnd(server.url, db, batches, { warmupMs, measureMs, deliveries });
           const cpu = ((cpuSeconds(server.child.pid) ?? 0) - (cpu0 ?? 0)) / ((performance.now() - t0) / 1000);
           return { label, result, cpu };
         };
@@ -159,17 +160,17 @@ export const suite: BenchSuite = {
         const cases = [];
         const latencies = [];
         await restart('on');
-        cases.push(await measureCase('1 live journey, worker on'));
+        cases.push(await measureCase('1 live journey, worker on', true));
         await restart('on');
         latencies.push(await latencyCase('worker on'));
         await restart('off');
-        cases.push(await measureCase('1 live journey, worker off'));
+        cases.push(await measureCase('1 live journey, worker off', false));
         latencies.push(await latencyCase('worker off'));
         for (const journey of journeys.slice(1)) await admin.publish(journey.name, journey.graph);
         await restart('on');
-        cases.push(await measureCase('100 live journeys, worker on'));
+        cases.push(await measureCase('100 live journeys, worker on', true));
         await restart('off');
-        cases.push(await measureCase('100 live journeys, worker off'));
+        cases.push(await measureCase('100 live journeys, worker off', false));
         await reset(databaseUrl);
         log('raw insert reference');
         const raw = await rawReference(databaseUrl, workspaceId, batches);
@@ -188,7 +189,7 @@ export const suite: BenchSuite = {
             row(
               `POST /v1/batch end to end (inbox drained), ${label}`,
               r,
-              `${ratio(r.perSecond, raw.perSecond)} the reference (goal ≥ 0.2×: ${verdict(r.perSecond >= 0.2 * raw.perSecond)}; ≥ 10,000/s: ${verdict(r.perSecond >= 10_000)}); acked at ${fmt(r.ackPerSecond)}/s, ${fmt(r.backlog)} inbox rows left when sending stopped, drained ${fmt(r.drainMs)} ms later; ${fmt(r.enrollments)} enrollments, ${fmt(r.messages)} outbox rows; Touchline at ${fmt(cpu * 100)} % of a core; PostgreSQL backends: ${r.activity}`,
+              `${ratio(r.perSecond, raw.perSecond)} the reference (goal ≥ 0.2×: ${verdict(r.perSecond >= 0.2 * raw.perSecond)}; ≥ 10,000/s: ${verdict(r.perSecond >= 10_000)}); acked at ${fmt(r.ackPerSecond)}/s, ${fmt(r.backlog)} inbox rows left when sending stopped, drained ${fmt(r.drainMs)} ms later; ${fmt(r.enrollments)} enrollments, ${fmt(r.messages)} outbox rows; Touchline at ${fmt(cpu * 100)} % of a core; work per event: ${fmt(r.walPerEvent)} WAL bytes, ${fmt(r.commitsPer1000, 1)} commits per 1,000${measureLabel(label)}; PostgreSQL backends: ${r.activity}`,
               { perSecond: r.perSecond, unit: 'events' },
             ),
           );

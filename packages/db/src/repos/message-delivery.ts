@@ -35,8 +35,26 @@ export async function findDeliverableMessage(
   workspaceId: string,
   messageId: string,
 ): Promise<DeliverableMessage | undefined> {
-  const row = await db
-    .selectFrom('messages as m')
+  const [found] = await findDeliverableMessages(db, [{ workspaceId, messageId }]);
+  return found;
+}
+
+/**
+ * {@link findDeliverableMessage} for many messages in one statement (the deliveries running at
+ * once); one answer per reference, in order.
+ */
+export async function findDeliverableMessages(
+  db: DbOrTrx,
+  refs: ReadonlyArray<{ workspaceId: string; messageId: string }>,
+): Promise<Array<DeliverableMessage | undefined>> {
+  if (refs.length === 0) return [];
+  const rows = await db
+    .selectFrom(
+      sql<{ w: string; id: string }>`(select distinct w, id from json_to_recordset(${JSON.stringify(
+        refs.map((r) => ({ w: r.workspaceId, id: r.messageId })),
+      )}::json) as x(w uuid, id uuid))`.as('x'),
+    )
+    .innerJoin('messages as m', (join) => join.onRef('m.workspace_id', '=', 'x.w').onRef('m.id', '=', 'x.id'))
     .innerJoin('profiles as p', (join) =>
       join.onRef('p.workspace_id', '=', 'm.workspace_id').onRef('p.id', '=', 'm.profile_id'),
     )
@@ -44,6 +62,7 @@ export async function findDeliverableMessage(
       join.onRef('t.workspace_id', '=', 'm.workspace_id').onRef('t.id', '=', 'm.template_id'),
     )
     .select([
+      'm.workspace_id',
       'm.id',
       'm.idempotency_key',
       'm.channel',
@@ -64,34 +83,36 @@ export async function findDeliverableMessage(
       'p.lifetime_value',
       'p.last_order_at',
     ])
-    .where('m.workspace_id', '=', workspaceId)
-    .where('m.id', '=', messageId)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    id: row.id,
-    workspaceId,
-    idempotencyKey: row.idempotency_key,
-    channel: row.channel,
-    status: row.status,
-    templateId: row.template_id,
-    templateVersion: row.template_version,
-    content: row.content,
-    deliveryAttempts: row.delivery_attempts,
-    profile: {
-      user_id: row.user_id,
-      email: row.email,
-      phone: row.phone,
-      push_tokens: Array.isArray(row.push_tokens) ? row.push_tokens : [],
-      timezone: row.timezone,
-      locale: row.locale,
-      traits: row.traits,
-      computed: row.computed,
-      orders_count: row.orders_count,
-      lifetime_value: row.lifetime_value,
-      last_order_at: row.last_order_at,
-    },
-  };
+    .execute();
+  const byKey = new Map(rows.map((row) => [`${row.workspace_id}:${row.id}`, row]));
+  return refs.map(({ workspaceId, messageId }) => {
+    const row = byKey.get(`${workspaceId}:${messageId}`);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      workspaceId,
+      idempotencyKey: row.idempotency_key,
+      channel: row.channel,
+      status: row.status,
+      templateId: row.template_id,
+      templateVersion: row.template_version,
+      content: row.content,
+      deliveryAttempts: row.delivery_attempts,
+      profile: {
+        user_id: row.user_id,
+        email: row.email,
+        phone: row.phone,
+        push_tokens: Array.isArray(row.push_tokens) ? row.push_tokens : [],
+        timezone: row.timezone,
+        locale: row.locale,
+        traits: row.traits,
+        computed: row.computed,
+        orders_count: row.orders_count,
+        lifetime_value: row.lifetime_value,
+        last_order_at: row.last_order_at,
+      },
+    };
+  });
 }
 
 /** One stored version of a template (versions are immutable), with its template's channel. */
@@ -191,29 +212,69 @@ export interface SentMessage {
   providerId: string;
   templateVersion: number | null;
   rendered: Record<string, unknown>;
+  /**
+   * Set when the message was handed over without a claim (an idempotent adapter, see
+   * `deliverMessage`): the mark then takes a `queued` message too, counts the attempt and
+   * records the adapter. Unset, only a message claimed (`sending`) is marked.
+   */
+  adapter?: string;
 }
 
 /**
  * The adapters accepted these messages: `sent`, with the provider's id and what was rendered,
- * in one statement; true where the mark took (the message was still `sending`).
+ * in one statement; true where the mark took (the message was still `sending`, or still
+ * `queued` for one sent unclaimed).
  */
 export async function markMessagesSent(db: DbOrTrx, sent: readonly SentMessage[]): Promise<boolean[]> {
   const rows = await sql<{ id: string }>`
     update messages m
        set status = 'sent', provider_id = x.p, template_version = x.v,
            content = m.content || jsonb_build_object('rendered', x.r), error = null, sent_at = now(),
+           adapter = coalesce(x.a, m.adapter),
+           delivery_attempts = m.delivery_attempts + case when x.a is null then 0 else 1 end,
            updated_at = now()
-      from json_to_recordset(${JSON.stringify(
+      from (select distinct on (id) * from json_to_recordset(${JSON.stringify(
         sent.map((s) => ({
           w: s.workspaceId,
           id: s.messageId,
           p: s.providerId,
           v: s.templateVersion,
           r: s.rendered,
+          a: s.adapter ?? null,
         })),
-      )}::json) as x(w uuid, id uuid, p text, v int, r jsonb)
-     where m.workspace_id = x.w and m.id = x.id and m.status = 'sending'
+      )}::json) as x(w uuid, id uuid, p text, v int, r jsonb, a text)) x
+     where m.workspace_id = x.w and m.id = x.id
+       and (m.status = 'sending' or (x.a is not null and m.status = 'queued'))
     returning m.id`.execute(db);
   const marked = new Set(rows.rows.map((r) => r.id));
-  return sent.map((s) => marked.has(s.messageId));
+  return sent.map((s) => {
+    const took = marked.has(s.messageId);
+    marked.delete(s.messageId);
+    return took;
+  });
+}
+
+/**
+ * An attempt handed over without a claim failed in a way worth retrying: counted, with why;
+ * the message stays (or goes back to) `queued`.
+ */
+export async function recordFailedAttempt(
+  db: DbOrTrx,
+  workspaceId: string,
+  messageId: string,
+  error: string,
+): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({
+      status: 'queued',
+      error,
+      claimed_at: null,
+      delivery_attempts: sql`delivery_attempts + 1`,
+      updated_at: sql`now()`,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', messageId)
+    .where('status', 'in', ['queued', 'sending'])
+    .execute();
 }
