@@ -7,15 +7,18 @@ import type { JourneyFacts } from './facts.js';
 
 /**
  * The dynamic-fact answers of one evaluation, one slot per distinct fact and params of the rule
- * list (numbered when it is compiled): `UNSET`, a promise while the fact is read, then its value.
+ * list (numbered when it is compiled): `UNSET`, then what the fact returned, a pending promise
+ * replaced by its value once settled. The slot after the last holds the number of the slot an
+ * evaluation waits on.
  */
 type Slots = unknown[];
 
-/**
- * A compiled condition: a boolean at once when every leaf it reached read a static fact or a
- * dynamic fact that answered without a promise; a promise only from the first pending fact on.
- */
-type Test = (facts: JourneyFacts, now: number, slots: Slots) => boolean | Promise<boolean>;
+/** A test's answer when it reached a dynamic fact still pending: the evaluation waits, then replays. */
+const PENDING: unique symbol = Symbol('pending');
+type Outcome = boolean | typeof PENDING;
+
+/** A compiled condition. Pure given its facts and slots, so it can be run again once a fact settles. */
+type Test = (facts: JourneyFacts, now: number, slots: Slots) => Outcome;
 
 const UNSET: unique symbol = Symbol('unset');
 const NO_SLOTS: Slots = [];
@@ -60,7 +63,14 @@ function rightSide(leaf: ConditionLeaf): ((facts: JourneyFacts) => unknown) | nu
   return (facts) => read(staticValue(facts, value.fact));
 }
 
-function compileLeaf(leaf: ConditionLeaf, slotOf: (leaf: ConditionLeaf) => number): Test {
+interface Numbering {
+  /** The slot of a dynamic fact with its params. */
+  readonly slotOf: (leaf: ConditionLeaf) => number;
+  /** Where an evaluation notes the slot it waits on: after the last fact slot, once all are known. */
+  readonly waitingAt: () => number;
+}
+
+function compileLeaf(leaf: ConditionLeaf, numbering: Numbering): Test {
   const operator = conditionOperators[leaf.operator];
   const { fact, value } = leaf;
   const read = reader(leaf.path);
@@ -71,64 +81,52 @@ function compileLeaf(leaf: ConditionLeaf, slotOf: (leaf: ConditionLeaf) => numbe
       : (facts, now) => operator(read(staticValue(facts, fact)), value, now);
   }
   // A dynamic fact is read once per evaluation and params, as json-rules-engine's almanac does,
-  // and only when the leaf is reached; awaited only if it answers with a promise.
+  // and only when the leaf is reached; the evaluation waits only if it answers with a promise.
   const { params } = leaf as ConditionLeaf & { params: unknown };
-  const slot = slotOf(leaf);
-  const decide = (answer: unknown, facts: JourneyFacts, now: number) =>
-    operator(read(answer), right ? right(facts) : value, now);
+  const slot = numbering.slotOf(leaf);
+  let waitingAt = -1;
   return (facts, now, slots) => {
     let answer = slots[slot];
     if (answer === UNSET) {
       const lookup = facts[fact as 'eventCount'] as ((params: unknown) => unknown) | undefined;
       if (!lookup) throw undefinedFact(fact);
       answer = lookup(params);
-      if (isThenable(answer)) {
-        // Settled, the value replaces the promise: later leaves on the same fact read it at once.
-        answer = Promise.resolve(answer).then((settled) => {
-          slots[slot] = settled;
-          return settled;
-        });
-      }
       slots[slot] = answer;
+      if (isThenable(answer)) {
+        if (waitingAt < 0) waitingAt = numbering.waitingAt();
+        slots[waitingAt] = slot;
+        return PENDING;
+      }
     }
-    return answer instanceof Promise
-      ? answer.then((settled) => decide(settled, facts, now))
-      : decide(answer, facts, now);
+    return operator(read(answer), right ? right(facts) : value, now);
   };
 }
 
-function compileTree(condition: Condition, slotOf: (leaf: ConditionLeaf) => number): Test {
+function compileTree(condition: Condition, numbering: Numbering): Test {
   if ('not' in condition) {
-    const inner = compileTree(condition.not, slotOf);
+    const inner = compileTree(condition.not, numbering);
     return (facts, now, slots) => {
       const result = inner(facts, now, slots);
-      return typeof result === 'boolean' ? !result : result.then((r) => !r);
+      return result === PENDING ? PENDING : !result;
     };
   }
   if ('all' in condition || 'any' in condition) {
     const every = 'all' in condition;
     const children = (
       every ? (condition as { all: Condition[] }).all : (condition as { any: Condition[] }).any
-    ).map((child) => compileTree(child, slotOf));
-    // Children in order, stopping at the first that settles the group; a pending child makes
-    // the rest wait for it, so a database lookup runs only when its answer can matter.
-    const from = (
-      facts: JourneyFacts,
-      now: number,
-      slots: Slots,
-      start: number,
-    ): boolean | Promise<boolean> => {
-      for (let i = start; i < children.length; i++) {
+    ).map((child) => compileTree(child, numbering));
+    // Children in order, stopping at the first that settles the group; a pending child stops
+    // the rest, so a database lookup runs only when its answer can matter.
+    return (facts, now, slots) => {
+      for (let i = 0; i < children.length; i++) {
         const result = (children[i] as Test)(facts, now, slots);
-        if (typeof result !== 'boolean')
-          return result.then((r) => (r !== every ? !every : from(facts, now, slots, i + 1)));
+        if (result === PENDING) return PENDING;
         if (result !== every) return !every;
       }
       return every;
     };
-    return (facts, now, slots) => from(facts, now, slots, 0);
   }
-  return compileLeaf(condition, slotOf);
+  return compileLeaf(condition, numbering);
 }
 
 interface CompiledCheck {
@@ -146,26 +144,33 @@ interface CompiledCheck {
  * event. `rule-evaluator.ts` keeps the engine itself; the differential tests hold the two equal.
  *
  * An evaluation answers at once, with no promise, unless a dynamic fact it reaches answers with
- * one; from there it continues when that fact settles.
+ * one; then it waits for that fact alone and carries on from the rule that read it.
  */
 export class CompiledRules {
   readonly rules: readonly CompiledRule[];
   readonly #checks: readonly CompiledCheck[];
+  /** The rules, then `null`: what `evaluate` answers, by index (`-1`: none held). */
+  readonly #answers: readonly (CompiledRule | null)[];
+  /** Fact slots, plus one for the slot waited on; 0 when the rules read no dynamic fact. */
   readonly #slotCount: number;
-  /** Slots lent to one evaluation at a time and taken back when it ends without a promise. */
+  /** Slots lent to one evaluation at a time and taken back when it ends without waiting. */
   #spare: Slots | null = null;
 
   constructor(rules: readonly CompiledRule[]) {
     this.rules = rules;
+    this.#answers = [...rules, null];
     const slotByKey = new Map<string, number>();
-    const slotOf = (leaf: ConditionLeaf) => {
-      const key = `${leaf.fact}:${JSON.stringify((leaf as { params?: unknown }).params)}`;
-      let slot = slotByKey.get(key);
-      if (slot === undefined) {
-        slot = slotByKey.size;
-        slotByKey.set(key, slot);
-      }
-      return slot;
+    const numbering: Numbering = {
+      slotOf: (leaf) => {
+        const key = `${leaf.fact}:${JSON.stringify((leaf as { params?: unknown }).params)}`;
+        let slot = slotByKey.get(key);
+        if (slot === undefined) {
+          slot = slotByKey.size;
+          slotByKey.set(key, slot);
+        }
+        return slot;
+      },
+      waitingAt: () => slotByKey.size,
     };
     this.#checks = rules
       .map((rule, index) => ({ rule, index }))
@@ -178,44 +183,75 @@ export class CompiledRules {
           const value = leaf.value;
           if (value !== null && typeof value === 'object' && !Array.isArray(value)) reads.add(value.fact);
         });
-        return { index, test: compileTree(rule.conditions, slotOf), reads: [...reads] };
+        return { index, test: compileTree(rule.conditions, numbering), reads: [...reads] };
       });
-    this.#slotCount = slotByKey.size;
+    this.#slotCount = slotByKey.size === 0 ? 0 : slotByKey.size + 1;
   }
 
   /**
-   * The highest-priority rule that holds, or `null`: at once when no dynamic fact it reached
+   * The highest-priority rule that holds, or `null`: at once unless a dynamic fact it reached
    * answered with a promise, else a promise.
    */
   evaluate(facts: JourneyFacts, now: number): CompiledRule | null | Promise<CompiledRule | null> {
-    const index = this.evaluateIndex(facts, now);
-    if (typeof index === 'number') return index < 0 ? null : (this.rules[index] as CompiledRule);
-    return index.then((i) => (i < 0 ? null : (this.rules[i] as CompiledRule)));
+    return this.pick(facts, now, this.#answers);
   }
 
-  /** `evaluate` as the rule's index in the list given to the constructor, `-1` for none. */
-  evaluateIndex(facts: JourneyFacts, now: number): number | Promise<number> {
-    if (this.#slotCount === 0) return this.#from(facts, now, NO_SLOTS, 0);
+  /**
+   * `evaluate`, answered from `answers`: `answers[i]` when rule `i` (as given to the
+   * constructor) is the one that holds, the last entry when none does. Lets a caller map rules
+   * to answers made once (a node's decisions) without a step per evaluation.
+   */
+  pick<T>(facts: JourneyFacts, now: number, answers: readonly T[]): T | Promise<T> {
+    if (this.#slotCount === 0) {
+      return answers[this.#from(facts, now, NO_SLOTS, 0)] as T;
+    }
     const slots = this.#spare ?? new Array<unknown>(this.#slotCount).fill(UNSET);
     this.#spare = null;
-    const result = this.#from(facts, now, slots, 0);
-    if (typeof result === 'number') {
-      // Nothing pending holds these slots: reset, they serve the next evaluation.
+    const at = this.#from(facts, now, slots, 0);
+    if (at >= 0) {
+      // Nothing waits on these slots: reset, they serve the next evaluation.
       slots.fill(UNSET);
       this.#spare = slots;
+      return answers[at] as T;
     }
-    return result;
+    return this.#wait(facts, now, slots, -1 - at, answers);
   }
 
-  #from(facts: JourneyFacts, now: number, slots: Slots, start: number): number | Promise<number> {
+  /**
+   * The index in `answers` (the rule's, or `rules.length` for none), or `-1 - i` when check
+   * `i` waits on a fact.
+   */
+  #from(facts: JourneyFacts, now: number, slots: Slots, start: number): number {
     const checks = this.#checks;
     for (let i = start; i < checks.length; i++) {
       const { index, test, reads } = checks[i] as CompiledCheck;
       for (let r = 0; r < reads.length; r++) staticValue(facts, reads[r] as string);
       const holds = test(facts, now, slots);
       if (holds === true) return index;
-      if (holds !== false) return holds.then((h) => (h ? index : this.#from(facts, now, slots, i + 1)));
+      if (holds === PENDING) return -1 - i;
     }
-    return -1;
+    return this.rules.length;
+  }
+
+  /**
+   * Waits for the fact a check reached, then runs that check again with the answer in its
+   * slot (its tests are pure, the facts already read are not read again) and goes on: one
+   * wait per pending fact, no promise per condition.
+   */
+  async #wait<T>(
+    facts: JourneyFacts,
+    now: number,
+    slots: Slots,
+    check: number,
+    answers: readonly T[],
+  ): Promise<T> {
+    const waitingAt = this.#slotCount - 1;
+    for (;;) {
+      const slot = slots[waitingAt] as number;
+      slots[slot] = await (slots[slot] as PromiseLike<unknown>);
+      const at = this.#from(facts, now, slots, check);
+      if (at >= 0) return answers[at] as T;
+      check = -1 - at;
+    }
   }
 }

@@ -173,6 +173,38 @@ describe('the synchronous path', () => {
     ).toBe(null);
   });
 
+  it('reads each pending fact once, in the order the rules reach them', async () => {
+    const calls: string[] = [];
+    const later = <T>(name: string, value: T) => {
+      calls.push(name);
+      return new Promise<T>((resolve) => setTimeout(() => resolve(value), 1));
+    };
+    const list = new CompiledRules([
+      rule('a', {
+        all: [
+          { fact: 'profile', path: 'plan', operator: 'equal', value: 'pro' },
+          { fact: 'eventCount', params: { name: 'order' }, operator: 'greaterThan', value: 2 },
+        ],
+      }),
+      rule('b', {
+        any: [
+          { fact: 'eventCount', params: { name: 'order' }, operator: 'equal', value: 5 },
+          { fact: 'inSegment', params: { segmentId: 's2' }, operator: 'equal', value: true },
+        ],
+      }),
+    ]);
+    const answer = await list.evaluate(
+      {
+        profile: { plan: 'pro' },
+        eventCount: (params) => later(`eventCount ${params.name}`, 1),
+        inSegment: (params) => later(`inSegment ${params.segmentId}`, true),
+      },
+      now,
+    );
+    expect(answer?.name).toBe('b');
+    expect(calls).toEqual(['eventCount order', 'inSegment s2']);
+  });
+
   it('keeps the facts of evaluations pending at the same time apart', async () => {
     const cases = Array.from({ length: 200 }, (_, i) => {
       const member = i % 3 !== 0;

@@ -18,7 +18,7 @@ function evaluatorFor(rules: readonly CompiledRule[]): CompiledRules {
 /** A node's evaluator with its possible decisions made once, so deciding allocates nothing. */
 interface NodeEvaluator {
   readonly rules: CompiledRules;
-  /** By rule index, then the default port's decision last. */
+  /** By rule index, then the default port's decision: the answers `CompiledRules.pick` picks from. */
   readonly decisions: readonly NodeDecision[];
 }
 
@@ -98,8 +98,5 @@ export function evaluateNode(
   const node = compiled.nodes[nodeId];
   if (!node) throw new Error(`compiled journey has no node "${nodeId}"`);
   const { rules, decisions } = nodeEvaluatorFor(nodeId, node);
-  const index = rules.evaluateIndex(facts, instant(options));
-  const fallback = decisions.length - 1;
-  if (typeof index === 'number') return decisions[index < 0 ? fallback : index] as NodeDecision;
-  return index.then((i) => decisions[i < 0 ? fallback : i] as NodeDecision);
+  return rules.pick(facts, instant(options), decisions);
 }
