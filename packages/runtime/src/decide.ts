@@ -188,12 +188,15 @@ function candidateTriggers(
   const name = event.fact.event;
   if (name === null) return [];
   const candidates: Candidate[] = [];
+  // One facts object and options for all the event's triggers, not one per trigger.
+  const facts = { event: event.fact };
+  const options = { now };
   for (const routed of index.triggersFor(workspaceId, name)) {
     const trigger = routed.compiled.triggers[name];
     if (!trigger) continue;
     const node = routed.compiled.nodes[trigger.nodeId];
     if (node?.facts.every((fact) => fact === 'event')) {
-      const decision = evaluateNode(routed.compiled, trigger.nodeId, { event: event.fact }, { now });
+      const decision = evaluateNode(routed.compiled, trigger.nodeId, facts, options);
       if (!(decision instanceof Promise)) {
         if (decision.port !== null) candidates.push({ routed, nodeId: trigger.nodeId, decided: true });
         continue;
