@@ -12,6 +12,9 @@ function isSuite(value: unknown): value is BenchSuite {
   );
 }
 
+// Three decimals, or three significant digits below 0.1 ms (per-event rule times are ~0.0001 ms).
+const ms = (value: number) => (value > 0 && value < 0.1 ? value.toPrecision(3) : value.toFixed(3));
+
 function table(rows: readonly BenchRow[]): string {
   // The throughput column appears only when a suite that measures one ran.
   const withThroughput = rows.some((row) => row.throughput);
@@ -31,8 +34,8 @@ function table(rows: readonly BenchRow[]): string {
   const cells = rows.map((row) => [
     row.suite,
     row.case,
-    row.medianMs.toFixed(3),
-    row.p95Ms.toFixed(3),
+    ms(row.medianMs),
+    ms(row.p95Ms),
     String(row.runs),
     ...(withThroughput ? [throughput(row)] : []),
     row.note,

@@ -57,7 +57,11 @@ async function expectSamePorts(
     const events = typeof node.config.event === 'string' ? [node.config.event] : [];
     const correlate = typeof node.config.correlate === 'string' ? node.config.correlate : undefined;
     for (let run = 0; run < runs; run += 1) {
-      const { facts, describe: show } = generateFacts(random, {
+      const {
+        facts,
+        atOnce,
+        describe: show,
+      } = generateFacts(random, {
         conditions: conditionsOf(node),
         events,
         correlate,
@@ -65,11 +69,14 @@ async function expectSamePorts(
       });
       const expected = await interpretNode(node, facts, now);
       const actual = await evaluateNode(journey, node.id, facts, { now });
+      // Facts that answer at once: the compiled rules must decide without a promise, the same way.
+      const immediate = evaluateNode(journey, node.id, atOnce, { now });
       const byEngine = await engine.evaluate(facts, now);
       const enginePort = byEngine ? byEngine.event.type : compiledNode.defaultPort;
-      if (actual.port !== expected || enginePort !== expected) {
+      const immediatePort = immediate instanceof Promise ? 'a promise' : immediate.port;
+      if (actual.port !== expected || enginePort !== expected || immediatePort !== expected) {
         throw new Error(
-          `node ${node.id}: compiled rules took ${actual.port}, json-rules-engine ${enginePort}, reference ${expected}, facts ${show()}`,
+          `node ${node.id}: compiled rules took ${actual.port} (${immediatePort} with facts answering at once), json-rules-engine ${enginePort}, reference ${expected}, facts ${show()}`,
         );
       }
       compared += 1;

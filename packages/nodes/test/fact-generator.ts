@@ -49,7 +49,10 @@ function candidates(leaf: ConditionLeaf, now: number): unknown[] {
 }
 
 export interface GeneratedFacts {
+  /** Dynamic facts answer with a promise, as the runtime's database lookups do. */
   readonly facts: JourneyFacts;
+  /** The same values, dynamic facts answering at once. */
+  readonly atOnce: JourneyFacts;
   readonly describe: () => string;
 }
 
@@ -106,8 +109,23 @@ export function generateFacts(
     eventCount: async (params) => Number(await lookup('eventCount', params, 0)),
     lastEvent: (params) => lookup('lastEvent', params, null),
   };
+  // The same facts with dynamic facts that answer without a promise: the evaluator's synchronous path.
+  const known = (fact: string, params: unknown, fallback: unknown) => {
+    const value = dynamic.get(`${fact}:${canonicalJson(params)}`);
+    return value === undefined ? fallback : value;
+  };
+  const atOnce: JourneyFacts = {
+    event,
+    profile,
+    journey,
+    bucket,
+    inSegment: (params) => known('inSegment', params, false) === true,
+    eventCount: (params) => Number(known('eventCount', params, 0)),
+    lastEvent: (params) => known('lastEvent', params, null),
+  };
   return {
     facts,
+    atOnce,
     describe: () => JSON.stringify({ event, profile, journey, bucket, dynamic: [...dynamic] }),
   };
 }

@@ -199,12 +199,13 @@ async function walk(
       }
       record(port, null, outcome.reason);
     } else {
-      const decision = await evaluateNode(
-        compiled,
-        nodeId,
-        { ...context.facts, bucket: stableBucket(`${context.enrollmentId}:${nodeId}`) },
-        { now: context.now },
-      );
+      // The bucket only for rules that read it (random splits); other nodes take the facts as given.
+      const facts = node.facts.includes('bucket')
+        ? { ...context.facts, bucket: stableBucket(`${context.enrollmentId}:${nodeId}`) }
+        : context.facts;
+      // A promise only when a dynamic fact it reached is read from the database.
+      const pending = evaluateNode(compiled, nodeId, facts, { now: context.now });
+      const decision = pending instanceof Promise ? await pending : pending;
       if (decision.port === null) throw new JourneyRuntimeError(nodeId, `"${nodeId}" chose no port`);
       port = decision.port;
       record(port, decision.rule?.name ?? null);

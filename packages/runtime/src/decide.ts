@@ -1,4 +1,4 @@
-import { evaluateNode, evaluateRules, type NodeTypeRegistry } from '@touchline/journey';
+import { evaluateNode, evaluateRules, type JourneyFacts, type NodeTypeRegistry } from '@touchline/journey';
 import type pg from 'pg';
 import { eventResumes, matchesWait } from './advance.js';
 import { Effects } from './effects.js';
@@ -131,15 +131,16 @@ export async function decideEvents(
         await onEvent(enrollment, event.fact, name, env, options, counts);
       }
     }
+    // One facts object for the event's triggers, made again only if an enrollment changed the profile.
+    let facts: JourneyFacts | undefined;
     for (const { routed, nodeId, decided } of triggers) {
       if (!decided) {
-        const facts = {
-          event: event.fact,
-          profile: profile.fact,
-          journey: journeyFact({}),
-          ...env.dynamic,
-        };
-        const decision = await evaluateNode(routed.compiled, nodeId, facts, { now });
+        if (facts?.profile !== profile.fact) {
+          facts = { event: event.fact, profile: profile.fact, journey: journeyFact({}), ...env.dynamic };
+        }
+        // Awaited only when a dynamic fact it reached is read from the database.
+        const pending = evaluateNode(routed.compiled, nodeId, facts, { now });
+        const decision = pending instanceof Promise ? await pending : pending;
         if (decision.port === null) continue;
       }
       const earlier = list.filter((e) => e.journeyId === routed.journeyId);
@@ -187,12 +188,15 @@ function candidateTriggers(
   const name = event.fact.event;
   if (name === null) return [];
   const candidates: Candidate[] = [];
+  // One facts object and options for all the event's triggers, not one per trigger.
+  const facts = { event: event.fact };
+  const options = { now };
   for (const routed of index.triggersFor(workspaceId, name)) {
     const trigger = routed.compiled.triggers[name];
     if (!trigger) continue;
     const node = routed.compiled.nodes[trigger.nodeId];
     if (node?.facts.every((fact) => fact === 'event')) {
-      const decision = evaluateNode(routed.compiled, trigger.nodeId, { event: event.fact }, { now });
+      const decision = evaluateNode(routed.compiled, trigger.nodeId, facts, options);
       if (!(decision instanceof Promise)) {
         if (decision.port !== null) candidates.push({ routed, nodeId: trigger.nodeId, decided: true });
         continue;

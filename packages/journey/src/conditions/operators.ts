@@ -37,10 +37,6 @@ export function toEpochMs(value: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-function bothNumbers(a: unknown, b: unknown): [number, number] | null {
-  return typeof a === 'number' && typeof b === 'number' ? [a, b] : null;
-}
-
 function contains(factValue: unknown, value: unknown): boolean {
   if (typeof factValue === 'string') return typeof value === 'string' && factValue.includes(value);
   return Array.isArray(factValue) && factValue.includes(value);
@@ -54,27 +50,16 @@ function compareDates(factValue: unknown, value: unknown, test: (fact: number, b
 
 /**
  * Pure implementations, keyed by name. A missing or mistyped fact value makes every operator
- * false except `notEqual`, `notIn` and `exists: false`.
+ * false except `notEqual`, `notIn` and `exists: false`. They run per condition per event: no
+ * allocation in them.
  */
 export const conditionOperators: Readonly<Record<ConditionOperatorName, ConditionOperator>> = {
   equal: (a, b) => a === b,
   notEqual: (a, b) => a !== b,
-  lessThan: (a, b) => {
-    const n = bothNumbers(a, b);
-    return n !== null && n[0] < n[1];
-  },
-  lessThanInclusive: (a, b) => {
-    const n = bothNumbers(a, b);
-    return n !== null && n[0] <= n[1];
-  },
-  greaterThan: (a, b) => {
-    const n = bothNumbers(a, b);
-    return n !== null && n[0] > n[1];
-  },
-  greaterThanInclusive: (a, b) => {
-    const n = bothNumbers(a, b);
-    return n !== null && n[0] >= n[1];
-  },
+  lessThan: (a, b) => typeof a === 'number' && typeof b === 'number' && a < b,
+  lessThanInclusive: (a, b) => typeof a === 'number' && typeof b === 'number' && a <= b,
+  greaterThan: (a, b) => typeof a === 'number' && typeof b === 'number' && a > b,
+  greaterThanInclusive: (a, b) => typeof a === 'number' && typeof b === 'number' && a >= b,
   in: (a, b) => Array.isArray(b) && b.includes(a),
   notIn: (a, b) => Array.isArray(b) && !b.includes(a),
   contains,

@@ -33,9 +33,15 @@ function segmentsOf(path: string): readonly string[] {
  * resolvePath({ items: [{ sku: 'A' }] }, 'items.0.sku'); // 'A'
  */
 export function resolvePath(value: unknown, path: string): unknown {
+  return resolveSegments(value, segmentsOf(path));
+}
+
+/** `resolvePath` with the path split beforehand (`path.split('.')`), for code compiled once per path. */
+export function resolveSegments(value: unknown, segments: readonly string[]): unknown {
   let current: unknown = value;
-  for (const segment of segmentsOf(path)) {
+  for (let i = 0; i < segments.length; i++) {
     if (current === null || typeof current !== 'object') return undefined;
+    const segment = segments[i] as string;
     current = Object.hasOwn(current, segment) ? Reflect.get(current, segment) : undefined;
   }
   return current;

@@ -1,4 +1,4 @@
-import type { CompiledJourney, CompiledRule } from '../compile/compiled-journey.js';
+import type { CompiledJourney, CompiledNode, CompiledRule } from '../compile/compiled-journey.js';
 import { CompiledRules } from './compiled-rules.js';
 import type { JourneyFacts } from './facts.js';
 
@@ -11,6 +11,28 @@ function evaluatorFor(rules: readonly CompiledRule[]): CompiledRules {
   if (!evaluator) {
     evaluator = new CompiledRules(rules);
     evaluators.set(rules, evaluator);
+  }
+  return evaluator;
+}
+
+/** A node's evaluator with its possible decisions made once, so deciding allocates nothing. */
+interface NodeEvaluator {
+  readonly rules: CompiledRules;
+  /** By rule index, then the default port's decision: the answers `CompiledRules.pick` picks from. */
+  readonly decisions: readonly NodeDecision[];
+}
+
+const nodeEvaluators = new WeakMap<CompiledNode, NodeEvaluator>();
+
+function nodeEvaluatorFor(nodeId: string, node: CompiledNode): NodeEvaluator {
+  let evaluator = nodeEvaluators.get(node);
+  if (!evaluator) {
+    const decisions = [
+      ...node.rules.map((rule) => Object.freeze({ nodeId, port: rule.event.type, rule })),
+      Object.freeze({ nodeId, port: node.defaultPort, rule: null }),
+    ];
+    evaluator = { rules: evaluatorFor(node.rules), decisions };
+    nodeEvaluators.set(node, evaluator);
   }
   return evaluator;
 }
@@ -39,8 +61,9 @@ export type MaybePromise<T> = T | Promise<T>;
 /**
  * Evaluates a compiled list of rules (a node's, `exit.rules` or `goal.rules`) and returns the
  * first that holds. Each list is compiled to functions once (json-rules-engine's meaning, no
- * engine run per event) and reused; safe under concurrent calls. Await the answer: it is a
- * promise only when a dynamic fact (`eventCount`, `inSegment`, `lastEvent`) had to be read.
+ * engine run per event) and reused; safe under concurrent calls. The answer is a promise only
+ * when a dynamic fact (`eventCount`, `inSegment`, `lastEvent`) it reached answered with one;
+ * on a hot path, await it only then. A missing fact throws, or rejects once a promise is out.
  *
  * @example
  * const exit = await evaluateRules(compiled.exit.rules, { event });
@@ -57,10 +80,12 @@ export function evaluateRules(
 /**
  * Decides which port an enrollment leaves `nodeId` by: the port of the first rule that holds,
  * else the node's default port (`null` for a `wait.event` whose rule did not match: stay).
- * For a trigger node, port `out` means the event enrolls.
+ * For a trigger node, port `out` means the event enrolls. The decision is synchronous unless a
+ * dynamic fact answered with a promise (see `evaluateRules`); decisions are shared, frozen objects.
  *
  * @example
- * const decision = await evaluateNode(compiled, 'has_ordered', { event, profile, journey, eventCount });
+ * const pending = evaluateNode(compiled, 'has_ordered', { event, profile, journey, eventCount });
+ * const decision = pending instanceof Promise ? await pending : pending;
  * // { nodeId: 'has_ordered', port: 'no', rule: null }
  * const nextNodeId = decision.port ? compiled.nodes[decision.nodeId]?.next[decision.port] : undefined;
  */
@@ -72,11 +97,6 @@ export function evaluateNode(
 ): MaybePromise<NodeDecision> {
   const node = compiled.nodes[nodeId];
   if (!node) throw new Error(`compiled journey has no node "${nodeId}"`);
-  const decide = (rule: CompiledRule | null): NodeDecision => ({
-    nodeId,
-    port: rule ? rule.event.type : node.defaultPort,
-    rule,
-  });
-  const rule = evaluateRules(node.rules, facts, options);
-  return rule instanceof Promise ? rule.then(decide) : decide(rule);
+  const { rules, decisions } = nodeEvaluatorFor(nodeId, node);
+  return rules.pick(facts, instant(options), decisions);
 }
