@@ -154,6 +154,7 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
           fitView={openedWithSteps}
           fitViewOptions={fitViewOptions}
           minZoom={0.2}
+          onlyRenderVisibleElements
           proOptions={proOptions}
           aria-label="Journey canvas"
         >
