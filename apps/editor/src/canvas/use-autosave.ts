@@ -34,6 +34,26 @@ function conflictOf(error: unknown): DraftConflict | null {
   return { draftRevision: body.draftRevision, updatedAt: body.updatedAt, updatedBy: body.updatedBy ?? null };
 }
 
+interface Tracked {
+  base: number;
+  saved: number;
+  conflict: DraftConflict | null;
+}
+
+// What a draft store's saves have reached, kept with the store rather than the component: the
+// editor's frame mounts again when a published version is opened and closed, and starting again
+// from the revision loaded with the page would refuse its own next save as a conflict.
+const trackedByStore = new WeakMap<CanvasStore, Tracked>();
+
+function trackedOf(store: CanvasStore, loadedRevision: number): Tracked {
+  let tracked = trackedByStore.get(store);
+  if (!tracked) {
+    tracked = { base: loadedRevision, saved: store.getState().revision, conflict: null };
+    trackedByStore.set(store, tracked);
+  }
+  return tracked;
+}
+
 /**
  * Saves the draft a moment after each change (the server keeps drafts even when invalid). `flush`
  * saves now and resolves once the server holds the latest draft — publishing waits for it.
@@ -44,11 +64,20 @@ function conflictOf(error: unknown): DraftConflict | null {
  * reloads their version).
  */
 export function useAutosave(store: CanvasStore, journeyId: string, loadedRevision: number) {
-  const [status, setStatus] = useState<SaveStatus>('saved');
-  const [conflict, setConflict] = useState<DraftConflict | null>(null);
-  const conflictRef = useRef<DraftConflict | null>(null);
-  const baseRevision = useRef(loadedRevision);
-  const savedRevision = useRef(store.getState().revision);
+  const [initial] = useState(() => trackedOf(store, loadedRevision));
+  const [status, setStatus] = useState<SaveStatus>(initial.conflict ? 'conflict' : 'saved');
+  const [conflict, setConflict] = useState<DraftConflict | null>(initial.conflict);
+  const conflictRef = useRef<DraftConflict | null>(initial.conflict);
+  const baseRevision = useRef(initial.base);
+  const savedRevision = useRef(initial.saved);
+  // Every change to the three is written back, so that the next mount starts from it.
+  const remember = useCallback(() => {
+    trackedByStore.set(store, {
+      base: baseRevision.current,
+      saved: savedRevision.current,
+      conflict: conflictRef.current,
+    });
+  }, [store]);
   const saving = useRef<Promise<void>>(Promise.resolve());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -66,6 +95,7 @@ export function useAutosave(store: CanvasStore, journeyId: string, loadedRevisio
           const saved = await canvasApi.saveDraft(journeyId, storedGraphOf(state), baseRevision.current);
           baseRevision.current = saved.draftRevision;
           savedRevision.current = revision;
+          remember();
           setStatus(store.getState().revision === revision ? 'saved' : 'unsaved');
         } catch (error) {
           const reported = conflictOf(error);
@@ -74,6 +104,7 @@ export function useAutosave(store: CanvasStore, journeyId: string, loadedRevisio
             if (timer.current) clearTimeout(timer.current);
             timer.current = null;
             conflictRef.current = reported;
+            remember();
             setConflict(reported);
             setStatus('conflict');
             throw new DraftConflictError(reported);
@@ -90,7 +121,7 @@ export function useAutosave(store: CanvasStore, journeyId: string, loadedRevisio
       saving.current = done.catch(() => undefined);
       return done;
     },
-    [store, journeyId],
+    [store, journeyId, remember],
   );
 
   /** Saves this editor's draft over theirs, based on the revision the refusal reported. */
@@ -99,10 +130,11 @@ export function useAutosave(store: CanvasStore, journeyId: string, loadedRevisio
     if (!reported) return Promise.resolve();
     baseRevision.current = reported.draftRevision;
     conflictRef.current = null;
+    remember();
     setConflict(null);
     // Forced: their draft is replaced by what this tab shows, even with no change since the refusal.
     return save(true);
-  }, [save]);
+  }, [save, remember]);
 
   useEffect(() => {
     const unsubscribe = store.subscribe((state, previous) => {
