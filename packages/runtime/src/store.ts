@@ -542,10 +542,11 @@ async function updateProfiles(client: pg.PoolClient, effects: Effects): Promise<
 }
 
 /**
- * Re-queues work whose job died with a killed worker (or a wait left with neither job nor timer): waits past due and queued messages older
- * than `olderThanMs` with no job waiting to run them (graphile-worker would unlock the dead
- * worker's job only after 4 hours). Re-queuing is harmless even when the old job is merely slow:
- * a timer whose step has passed and a message no longer queued do nothing.
+ * Re-queues work whose job died with a killed worker (or a wait left with neither job nor timer):
+ * waits past due and queued messages older than `olderThanMs` with no job waiting to run them
+ * (graphile-worker would unlock the dead worker's job only after 4 hours). Re-queuing is harmless
+ * even when the old job is merely slow: a timer whose step has passed and a message no longer
+ * queued do nothing.
  */
 export async function requeueOverdue(
   pool: pg.Pool,

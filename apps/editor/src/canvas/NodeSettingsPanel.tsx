@@ -102,7 +102,7 @@ function NodeSettings({ nodeId, data }: { nodeId: string; data: JourneyNodeData 
           <pre className="tl-config-readonly">{JSON.stringify(node.data.config, null, 2)}</pre>
         </>
       )}
-      <StepConnections nodeId={node.id} />
+      <StepConnections nodeId={node.id} description={description} />
       {sendChannelOf(node.data.nodeType) && typeof templateIdOf(node.data.config) === 'string' && (
         <StepTestSend templateId={templateIdOf(node.data.config) as string} />
       )}

@@ -37,10 +37,11 @@ const journey = {
 
 function renderFor(nodeId: string) {
   const store = createCanvasStore(fromStoredGraph(journey));
+  const nodeType = journey.nodes.find((node) => node.id === nodeId)?.type ?? '';
   render(
     <NodeTypesContext.Provider value={descriptions}>
       <CanvasStoreContext.Provider value={store}>
-        <StepConnections nodeId={nodeId} />
+        <StepConnections nodeId={nodeId} description={descriptions.get(nodeType)} />
       </CanvasStoreContext.Provider>
     </NodeTypesContext.Provider>,
   );

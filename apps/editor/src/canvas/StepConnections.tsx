@@ -1,7 +1,7 @@
+import type { NodeTypeDescription } from '@touchline/journey';
 import { useContext, useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { NodeTypesContext, useCanvas, useNodeType } from './canvas-context';
-import { nodeIndex } from './graph-model';
+import { NodeTypesContext, useCanvas } from './canvas-context';
 import { hasTarget, mergePorts, usedPortsOf } from './ports';
 
 const NOT_CONNECTED = '';
@@ -13,10 +13,14 @@ const SEPARATOR = '\u0000';
  * reader's) way to connect steps, and the quick way across a large journey, where dragging a
  * connection means scrolling the canvas.
  */
-export function StepConnections({ nodeId }: { nodeId: string }) {
+export function StepConnections({
+  nodeId,
+  description,
+}: {
+  nodeId: string;
+  description: NodeTypeDescription | undefined;
+}) {
   const descriptions = useContext(NodeTypesContext);
-  const nodeType = useCanvas((state) => nodeIndex(state.nodes).get(nodeId)?.data.nodeType);
-  const description = useNodeType(nodeType ?? '');
   const readOnly = useCanvas((state) => state.readOnly);
   const connect = useCanvas((state) => state.connect);
   const disconnect = useCanvas((state) => state.disconnect);

@@ -64,20 +64,10 @@ function trackedOf(store: CanvasStore, loadedRevision: number): Tracked {
  * reloads their version).
  */
 export function useAutosave(store: CanvasStore, journeyId: string, loadedRevision: number) {
-  const [initial] = useState(() => trackedOf(store, loadedRevision));
-  const [status, setStatus] = useState<SaveStatus>(initial.conflict ? 'conflict' : 'saved');
-  const [conflict, setConflict] = useState<DraftConflict | null>(initial.conflict);
-  const conflictRef = useRef<DraftConflict | null>(initial.conflict);
-  const baseRevision = useRef(initial.base);
-  const savedRevision = useRef(initial.saved);
-  // Every change to the three is written back, so that the next mount starts from it.
-  const remember = useCallback(() => {
-    trackedByStore.set(store, {
-      base: baseRevision.current,
-      saved: savedRevision.current,
-      conflict: conflictRef.current,
-    });
-  }, [store]);
+  // The store's own record, changed in place: the next mount of the frame starts from it.
+  const tracked = useRef(trackedOf(store, loadedRevision));
+  const [status, setStatus] = useState<SaveStatus>(tracked.current.conflict ? 'conflict' : 'saved');
+  const [conflict, setConflict] = useState<DraftConflict | null>(tracked.current.conflict);
   const saving = useRef<Promise<void>>(Promise.resolve());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -86,16 +76,15 @@ export function useAutosave(store: CanvasStore, journeyId: string, loadedRevisio
       if (timer.current) clearTimeout(timer.current);
       timer.current = null;
       saving.current = saving.current.then(async () => {
-        if (conflictRef.current) throw new DraftConflictError(conflictRef.current);
+        if (tracked.current.conflict) throw new DraftConflictError(tracked.current.conflict);
         const state = store.getState();
-        if (state.readOnly || (!force && state.revision === savedRevision.current)) return;
+        if (state.readOnly || (!force && state.revision === tracked.current.saved)) return;
         const revision = state.revision;
         setStatus('saving');
         try {
-          const saved = await canvasApi.saveDraft(journeyId, storedGraphOf(state), baseRevision.current);
-          baseRevision.current = saved.draftRevision;
-          savedRevision.current = revision;
-          remember();
+          const saved = await canvasApi.saveDraft(journeyId, storedGraphOf(state), tracked.current.base);
+          tracked.current.base = saved.draftRevision;
+          tracked.current.saved = revision;
           setStatus(store.getState().revision === revision ? 'saved' : 'unsaved');
         } catch (error) {
           const reported = conflictOf(error);
@@ -103,8 +92,7 @@ export function useAutosave(store: CanvasStore, journeyId: string, loadedRevisio
             // Not retried: saving again would refuse again. The marketer chooses.
             if (timer.current) clearTimeout(timer.current);
             timer.current = null;
-            conflictRef.current = reported;
-            remember();
+            tracked.current.conflict = reported;
             setConflict(reported);
             setStatus('conflict');
             throw new DraftConflictError(reported);
@@ -121,30 +109,29 @@ export function useAutosave(store: CanvasStore, journeyId: string, loadedRevisio
       saving.current = done.catch(() => undefined);
       return done;
     },
-    [store, journeyId, remember],
+    [store, journeyId],
   );
 
   /** Saves this editor's draft over theirs, based on the revision the refusal reported. */
   const keepMine = useCallback((): Promise<void> => {
-    const reported = conflictRef.current;
+    const reported = tracked.current.conflict;
     if (!reported) return Promise.resolve();
-    baseRevision.current = reported.draftRevision;
-    conflictRef.current = null;
-    remember();
+    tracked.current.base = reported.draftRevision;
+    tracked.current.conflict = null;
     setConflict(null);
     // Forced: their draft is replaced by what this tab shows, even with no change since the refusal.
     return save(true);
-  }, [save, remember]);
+  }, [save]);
 
   useEffect(() => {
     const unsubscribe = store.subscribe((state, previous) => {
-      if (state.revision === previous.revision || state.readOnly || conflictRef.current) return;
+      if (state.revision === previous.revision || state.readOnly || tracked.current.conflict) return;
       setStatus('unsaved');
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => void save().catch(() => undefined), SAVE_DELAY_MS);
     });
     const beforeUnload = (event: BeforeUnloadEvent) => {
-      if (store.getState().revision !== savedRevision.current) event.preventDefault();
+      if (store.getState().revision !== tracked.current.saved) event.preventDefault();
     };
     window.addEventListener('beforeunload', beforeUnload);
     return () => {
