@@ -11,6 +11,7 @@ import {
   claimInbox,
   type DueWake,
   deleteInbox,
+  EnrollmentChanged,
   EntryConflict,
   failTimer,
   failWakeJob,
@@ -54,6 +55,7 @@ export interface RuntimeOptions {
 const retryableCodes = new Set(['40001', '40P01']);
 const isRetryable = (error: unknown) =>
   error instanceof EntryConflict ||
+  error instanceof EnrollmentChanged ||
   retryableCodes.has(String((error as { code?: unknown } | null)?.code ?? ''));
 
 /**
