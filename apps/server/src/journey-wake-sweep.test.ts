@@ -101,6 +101,41 @@ describe('wake sweep', () => {
     expect(steps.rows[0]?.n).toBe(users.length);
   });
 
+  it('keeps one running row per waiting enrollment, with its wait, and a wake that ends the enrollment deletes it', async () => {
+    const journey = await publish(t, 'Running rows', waitJourney('ws_runs', 'P2D'));
+    const users = ['ws-runs-1', 'ws-runs-2', 'ws-runs-3', 'ws-runs-4'];
+    for (const user of users) await track(t, user, 'ws_runs');
+    await settled(t);
+    const rows = () =>
+      sql<{ enrollment_id: string; wake_at: Date | null; enrollment_wake_at: Date | null }>`
+        select e.id as enrollment_id, r.wake_at, e.wake_at as enrollment_wake_at
+          from enrollments e left join enrollment_runs r
+            on r.workspace_id = e.workspace_id and r.journey_id = e.journey_id and r.enrollment_id = e.id
+         where e.workspace_id = ${t.workspaceId} and e.journey_id = ${journey} order by e.id`
+        .execute(t.database.db)
+        .then((r) => r.rows);
+    const waiting = await rows();
+    expect(waiting).toHaveLength(users.length);
+    for (const row of waiting) {
+      // The overdue re-queue finds a wait by this row's wake_at: the enrollment's own.
+      expect(row.wake_at).not.toBeNull();
+      expect(row.wake_at?.getTime()).toBe(row.enrollment_wake_at?.getTime());
+    }
+    await fastForward(t, clock, 2 * 24 * 3_600_000 + 60_000);
+    await eventually(async () => {
+      for (const user of users) {
+        expect(await enrollmentsOf(t, journey, user)).toMatchObject([{ status: 'completed' }]);
+      }
+    });
+    const ended = await rows();
+    expect(ended.map((r) => r.wake_at)).toEqual(users.map(() => null));
+    const runs = await sql<{ n: number }>`
+      select count(*)::int as n from enrollment_runs where workspace_id = ${t.workspaceId} and journey_id = ${journey}`.execute(
+      t.database.db,
+    );
+    expect(runs.rows[0]?.n).toBe(0);
+  });
+
   it('a timer that cannot run becomes a wake job with its error, retried later, and holds up no other wait', async () => {
     const journey = await publish(t, 'Bad timer', waitJourney('ws_bad_timer', 'P2D'));
     await track(t, 'ws-timer-good', 'ws_bad_timer');

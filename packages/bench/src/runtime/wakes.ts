@@ -171,6 +171,15 @@ export async function cloneWaiting(client: pg.Client, journeyId: string, count: 
  * enrollment's `ended_at` (the runtime's clock when it ran the wake) minus its due time.
  */
 export async function measureWakes(client: pg.Client, firstWake: Date, deadline: number) {
+  // Updates of enrollments, and how many were HOT (no index entry written), during the wakes:
+  // statistics flushed by the backends at most once a second, so the last second may be missing.
+  const updates = async () => {
+    const { rows } = await client.query<{ upd: string; hot: string }>(
+      `select n_tup_upd as upd, n_tup_hot_upd as hot from pg_stat_user_tables where relname = 'enrollments'`,
+    );
+    return { upd: Number(rows[0]?.upd ?? 0), hot: Number(rows[0]?.hot ?? 0) };
+  };
+  const updates0 = await updates();
   const activity = sampleActivity(client, 100);
   for (;;) {
     // One probe of the timers' index (a count of a million joined rows every second would be a
@@ -182,6 +191,8 @@ export async function measureWakes(client: pg.Client, firstWake: Date, deadline:
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const busy = await activity.stop();
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const updates1 = await updates();
   // The copies join their enrollments by id alone, which the primary key (workspace, id) serves
   // only with a skip scan (PostgreSQL 18): a nested loop elsewhere would read the table per row.
   await client.query('set enable_nestloop = off');
@@ -219,6 +230,8 @@ export async function measureWakes(client: pg.Client, firstWake: Date, deadline:
     maxMs: Number(r?.max ?? Number.NaN),
     p99WithUnwoken: Number(late.rows[0]?.p99 ?? Number.NaN),
     activity: busy,
+    enrollmentUpdates: updates1.upd - updates0.upd,
+    hotUpdates: updates1.hot - updates0.hot,
   };
 }
 

@@ -24,7 +24,6 @@ import type { BenchRow, BenchSuite } from '../suite.js';
 
 /** The local PostgreSQL 15 of this machine, for the poll-cost comparison (skipped if absent). */
 const LOCAL_PG15 = process.env.BENCH_PG15_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const WAKE_RATE = 10_000;
 /** The bench's own database on a DATABASE_URL server. */
 const BENCH_DATABASE = 'touchline_bench_runtime';
 
@@ -229,12 +228,12 @@ export const suite: BenchSuite = {
         const apiCount = Math.min(10_000, count);
         const server = touchline as NonNullable<typeof touchline>;
         const api = await enrollThroughApi(server.url, db, 'bench_wait', USERS, apiCount);
-        const created = await cloneWaiting(db, waitJourney, count, WAKE_RATE);
+        const created = await cloneWaiting(db, waitJourney, count, options.wakeRate);
         const { firstWake } = created;
         log(
           `created in ${fmt(created.ms)} ms (jobs ${fmt(-created.overrunMs)} ms before the first is due); waking`,
         );
-        const spanMs = (count / WAKE_RATE) * 1000;
+        const spanMs = (count / options.wakeRate) * 1000;
         const deadline = firstWake.getTime() + spanMs + Math.max(30_000, spanMs);
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstWake.getTime() - Date.now())));
         const cpu0 = cpuSeconds(server.child.pid) ?? 0;
@@ -261,9 +260,9 @@ export const suite: BenchSuite = {
         }
         rows.push(
           row(
-            `${fmt(count)} waiting enrollments (${fmt(apiCount)} through /v1/batch at ${fmt(api.perSecond)}/s, the rest copied by SQL in ${fmt(created.ms / 1000, 1)} s, jobs done ${fmt(-created.overrunMs / 1000, 1)} s before the first was due), due at ${fmt(WAKE_RATE)}/s`,
+            `${fmt(count)} waiting enrollments (${fmt(apiCount)} through /v1/batch at ${fmt(api.perSecond)}/s, the rest copied by SQL in ${fmt(created.ms / 1000, 1)} s, jobs done ${fmt(-created.overrunMs / 1000, 1)} s before the first was due), due at ${fmt(options.wakeRate)}/s`,
             { medianMs: wakes.p50, p95Ms: Number.NaN, runs: wakes.woken },
-            `woken ${fmt(wakes.woken)} at ${fmt(wakes.perSecond)}/s (${ratio(wakes.perSecond, best)} the best reference; goal ≥ 10,000/s: ${verdict(wakes.perSecond >= 10_000 && wakes.woken === count)}); lateness p50 ${fmt(wakes.p50)} ms, p99 ${fmt(wakes.p99)} ms, max ${fmt(wakes.maxMs)} ms, p99 counting the unwoken ${fmt(wakes.p99WithUnwoken)} ms (goal ≤ 1 s: ${verdict(wakes.p99WithUnwoken <= 1_000)}); Touchline at ${fmt(wakeCpu * 100)} % of a core; PostgreSQL backends: ${wakes.activity}`,
+            `woken ${fmt(wakes.woken)} at ${fmt(wakes.perSecond)}/s (${ratio(wakes.perSecond, best)} the best reference; goal ≥ 10,000/s: ${verdict(wakes.perSecond >= 10_000 && wakes.woken === count)}); lateness p50 ${fmt(wakes.p50)} ms, p99 ${fmt(wakes.p99)} ms, max ${fmt(wakes.maxMs)} ms, p99 counting the unwoken ${fmt(wakes.p99WithUnwoken)} ms (goal ≤ 1 s: ${verdict(wakes.p99WithUnwoken <= 1_000)}); Touchline at ${fmt(wakeCpu * 100)} % of a core; enrollment updates ${fmt(wakes.enrollmentUpdates)}, HOT ${fmt(wakes.hotUpdates)}; PostgreSQL backends: ${wakes.activity}`,
             { perSecond: wakes.perSecond, unit: 'wakes' },
           ),
         );
