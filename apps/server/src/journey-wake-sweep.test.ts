@@ -1,4 +1,5 @@
 import { createBuiltinRegistry } from '@touchline/nodes';
+import { decideWakes, EnrollmentChanged, writeEffects } from '@touchline/runtime';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../test/journeys.js';
@@ -134,6 +135,45 @@ describe('wake sweep', () => {
       t.database.db,
     );
     expect(runs.rows[0]?.n).toBe(0);
+  });
+
+  it('a wake whose enrollment changed after it was read writes nothing and asks for a retry', async () => {
+    const journey = await publish(t, 'Race', waitJourney('ws_race', 'P2D'));
+    await track(t, 'ws-race', 'ws_race');
+    await settled(t);
+    const [waiting] = await enrollmentsOf(t, journey, 'ws-race');
+    const client = await t.database.pool.connect();
+    try {
+      await client.query('begin');
+      // The wake reads the enrollment without a lock and decides to move it on…
+      const decided = await decideWakes(
+        client,
+        t.workspaceId,
+        [{ workspaceId: t.workspaceId, enrollmentId: waiting!.id, nodeId: 'pause', visit: 1 }],
+        { index: t.services.runtime.catalog.index, segments: async () => undefined },
+      );
+      expect(decided.fired).toBe(1);
+      // …while another transaction changes it (as an event resuming it would) and commits.
+      await sql`update enrollments set updated_at = now() where workspace_id = ${t.workspaceId} and id = ${waiting!.id}`.execute(
+        t.database.db,
+      );
+      await expect(
+        writeEffects(client, decided.effects, { horizonMs: t.services.runtime.horizonMs, now: new Date() }),
+      ).rejects.toBeInstanceOf(EnrollmentChanged);
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+    expect(await enrollmentsOf(t, journey, 'ws-race')).toMatchObject([
+      { status: 'waiting', current_node: 'pause' },
+    ]);
+    const steps = await sql<{ node_id: string; port: string | null }>`
+      select node_id, port from enrollment_steps where workspace_id = ${t.workspaceId} and enrollment_id = ${waiting!.id}
+       order by seq`.execute(t.database.db);
+    expect(steps.rows).toEqual([
+      { node_id: 'start', port: 'out' },
+      { node_id: 'pause', port: null },
+    ]);
   });
 
   it('a timer that cannot run becomes a wake job with its error, retried later, and holds up no other wait', async () => {
