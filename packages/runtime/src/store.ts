@@ -388,8 +388,8 @@ export async function writeEffects(
     // A stored enrollment's step log has one row a later transaction changes: the step it waited
     // at (finished now: port, reason, left_at; a HOT update, 0011). Every other step is new. So
     // the stored steps are updated and the rest inserted, without `on conflict` (which locked
-    // each row it updated, and confirmed each row it inserted, in a WAL record of its own); if a
-    // stored step's row is missing, the stored steps are written again with `on conflict`.
+    // each row it updated, and confirmed each row it inserted, in a WAL record of its own); a
+    // stored step whose row is missing is inserted.
     const stored = new Set<string>();
     for (const e of effects.enrollments.values()) if (!e.isNew && e.storedStep) stored.add(e.storedStep);
     const steps = [...effects.steps.entries()].map(([key, s]) => ({
@@ -409,7 +409,7 @@ export async function writeEffects(
       la: s.leftAt?.toISOString() ?? null,
       st: stored.has(key),
     }));
-    const written = await client.query<{ finished: number; stored: number }>({
+    await client.query({
       name: 'tl_rt_steps',
       text: `with x as materialized (
                select * from json_to_recordset($1::json) as x(w uuid, en uuid, n text, vi int, j uuid, v int, p uuid,
@@ -421,34 +421,16 @@ export async function writeEffects(
                       facts = coalesce(x.f, s.facts), left_at = x.la
                  from x
                 where x.st and s.workspace_id = x.w and s.enrollment_id = x.en and s.node_id = x.n and s.visit = x.vi
-               returning 1
-             ),
-             inserted as (
-               insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
-                 profile_id, type, port, rule, reason, facts, entered_at, left_at)
-               select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la from x where not x.st
+               returning s.enrollment_id, s.node_id, s.visit
              )
-             select (select count(*) from finished)::int as finished, (select count(*) from x where x.st)::int as stored`,
+             insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
+               profile_id, type, port, rule, reason, facts, entered_at, left_at)
+             select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
+               from x
+              where not x.st
+                 or not exists (select 1 from finished f where f.enrollment_id = x.en and f.node_id = x.n and f.visit = x.vi)`,
       values: [JSON.stringify(steps)],
     });
-    const counts = written.rows[0];
-    if (counts && counts.finished < counts.stored) {
-      // A stored step with no row (written before the step log kept waits): inserted, or
-      // finished if it is there after all.
-      await client.query({
-        name: 'tl_rt_steps_missing',
-        text: `insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
-                 profile_id, type, port, rule, reason, facts, entered_at, left_at)
-               select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
-                 from json_to_recordset($1::json) as x(w uuid, en uuid, n text, vi int, j uuid, v int, p uuid, t text,
-                      po text, r text, re text, f jsonb, ea timestamptz, la timestamptz)
-               on conflict (workspace_id, enrollment_id, node_id, visit) do update
-                 set port = excluded.port, rule = coalesce(excluded.rule, enrollment_steps.rule),
-                     reason = coalesce(excluded.reason, enrollment_steps.reason),
-                     facts = coalesce(excluded.facts, enrollment_steps.facts), left_at = excluded.left_at`,
-        values: [JSON.stringify(steps.filter((step) => step.st))],
-      });
-    }
   }
   if (effects.outbox.length > 0) {
     // The outbox row and its delivery job commit together; a step retried after a crash finds
