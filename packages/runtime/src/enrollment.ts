@@ -46,11 +46,6 @@ export interface EnrollmentState {
   /** Not in the database yet. */
   readonly isNew: boolean;
   /**
-   * The step key (`stepKey`) of the step the stored enrollment waits at, as read: the one row of
-   * its step log that a later transaction changes (every other step it writes is a new row).
-   */
-  readonly storedStep?: string | null;
-  /**
    * The row version this was read from (its `xmin`) when it was read without a lock (a wake):
    * the update then applies only to that version, and finding another one retries the
    * transaction (`EnrollmentChanged`).

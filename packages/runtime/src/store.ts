@@ -5,7 +5,6 @@ import {
   type EnrollmentState,
   type EnrollmentStatus,
   type StoredWait,
-  stepKey,
   wakeJobKey,
 } from './enrollment.js';
 import type { EventFact, ProfileSource } from './facts.js';
@@ -185,10 +184,6 @@ function toState(row: EnrollmentRow): EnrollmentState {
     convertedAt: row.converted_at,
     held: row.held,
     isNew: false,
-    storedStep:
-      row.status === 'waiting' && row.current_node !== null
-        ? stepKey(row.id, row.current_node, row.current_visit ?? 1)
-        : null,
   };
 }
 
@@ -385,14 +380,7 @@ export async function writeEffects(
     if (n !== changed.length) throw new EnrollmentChanged(changed.length - n);
   }
   if (effects.steps.size > 0) {
-    // A stored enrollment's step log has one row a later transaction changes: the step it waited
-    // at (finished now: port, reason, left_at; a HOT update, 0011). Every other step is new. So
-    // the stored steps are updated and the rest inserted, without `on conflict` (which locked
-    // each row it updated, and confirmed each row it inserted, in a WAL record of its own); a
-    // stored step whose row is missing is inserted.
-    const stored = new Set<string>();
-    for (const e of effects.enrollments.values()) if (!e.isNew && e.storedStep) stored.add(e.storedStep);
-    const steps = [...effects.steps.entries()].map(([key, s]) => ({
+    const steps = [...effects.steps.values()].map((s) => ({
       w: s.workspaceId,
       en: s.enrollmentId,
       n: s.nodeId,
@@ -407,28 +395,18 @@ export async function writeEffects(
       f: s.facts,
       ea: s.enteredAt.toISOString(),
       la: s.leftAt?.toISOString() ?? null,
-      st: stored.has(key),
     }));
     await client.query({
       name: 'tl_rt_steps',
-      text: `with x as materialized (
-               select * from json_to_recordset($1::json) as x(w uuid, en uuid, n text, vi int, j uuid, v int, p uuid,
-                      t text, po text, r text, re text, f jsonb, ea timestamptz, la timestamptz, st boolean)
-             ),
-             finished as (
-               update enrollment_steps s
-                  set port = x.po, rule = coalesce(x.r, s.rule), reason = coalesce(x.re, s.reason),
-                      facts = coalesce(x.f, s.facts), left_at = x.la
-                 from x
-                where x.st and s.workspace_id = x.w and s.enrollment_id = x.en and s.node_id = x.n and s.visit = x.vi
-               returning s.enrollment_id, s.node_id, s.visit
-             )
-             insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
+      text: `insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
                profile_id, type, port, rule, reason, facts, entered_at, left_at)
              select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
-               from x
-              where not x.st
-                 or not exists (select 1 from finished f where f.enrollment_id = x.en and f.node_id = x.n and f.visit = x.vi)`,
+               from json_to_recordset($1::json) as x(w uuid, en uuid, n text, vi int, j uuid, v int, p uuid, t text,
+                    po text, r text, re text, f jsonb, ea timestamptz, la timestamptz)
+             on conflict (workspace_id, enrollment_id, node_id, visit) do update
+               set port = excluded.port, rule = coalesce(excluded.rule, enrollment_steps.rule),
+                   reason = coalesce(excluded.reason, enrollment_steps.reason),
+                   facts = coalesce(excluded.facts, enrollment_steps.facts), left_at = excluded.left_at`,
       values: [JSON.stringify(steps)],
     });
   }
