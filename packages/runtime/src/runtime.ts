@@ -381,7 +381,9 @@ export class JourneyRuntime {
         if (taken < batchSize && !stopped) await sleep(intervalMs);
       }
     };
-    const loops = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => loop());
+    // `TOUCHLINE_WAKE_LANES` (an experiment knob; 4 when unset).
+    const lanes = options.lanes ?? (Number(process.env.TOUCHLINE_WAKE_LANES) || 4);
+    const loops = Array.from({ length: Math.max(1, lanes) }, () => loop());
     return async () => {
       stopped = true;
       for (const done of [...sleeping]) done();
