@@ -1,5 +1,4 @@
 import { createBuiltinRegistry } from '@touchline/nodes';
-import { decideWakes, EnrollmentChanged, writeEffects } from '@touchline/runtime';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../test/journeys.js';
@@ -100,80 +99,6 @@ describe('wake sweep', () => {
       t.database.db,
     );
     expect(steps.rows[0]?.n).toBe(users.length);
-  });
-
-  it('keeps one running row per waiting enrollment, with its wait, and a wake that ends the enrollment deletes it', async () => {
-    const journey = await publish(t, 'Running rows', waitJourney('ws_runs', 'P2D'));
-    const users = ['ws-runs-1', 'ws-runs-2', 'ws-runs-3', 'ws-runs-4'];
-    for (const user of users) await track(t, user, 'ws_runs');
-    await settled(t);
-    const rows = () =>
-      sql<{ enrollment_id: string; wake_at: Date | null; enrollment_wake_at: Date | null }>`
-        select e.id as enrollment_id, r.wake_at, e.wake_at as enrollment_wake_at
-          from enrollments e left join enrollment_runs r
-            on r.workspace_id = e.workspace_id and r.journey_id = e.journey_id and r.enrollment_id = e.id
-         where e.workspace_id = ${t.workspaceId} and e.journey_id = ${journey} order by e.id`
-        .execute(t.database.db)
-        .then((r) => r.rows);
-    const waiting = await rows();
-    expect(waiting).toHaveLength(users.length);
-    for (const row of waiting) {
-      // The overdue re-queue finds a wait by this row's wake_at: the enrollment's own.
-      expect(row.wake_at).not.toBeNull();
-      expect(row.wake_at?.getTime()).toBe(row.enrollment_wake_at?.getTime());
-    }
-    await fastForward(t, clock, 2 * 24 * 3_600_000 + 60_000);
-    await eventually(async () => {
-      for (const user of users) {
-        expect(await enrollmentsOf(t, journey, user)).toMatchObject([{ status: 'completed' }]);
-      }
-    });
-    const ended = await rows();
-    expect(ended.map((r) => r.wake_at)).toEqual(users.map(() => null));
-    const runs = await sql<{ n: number }>`
-      select count(*)::int as n from enrollment_runs where workspace_id = ${t.workspaceId} and journey_id = ${journey}`.execute(
-      t.database.db,
-    );
-    expect(runs.rows[0]?.n).toBe(0);
-  });
-
-  it('a wake whose enrollment changed after it was read writes nothing and asks for a retry', async () => {
-    const journey = await publish(t, 'Race', waitJourney('ws_race', 'P2D'));
-    await track(t, 'ws-race', 'ws_race');
-    await settled(t);
-    const [waiting] = await enrollmentsOf(t, journey, 'ws-race');
-    const client = await t.database.pool.connect();
-    try {
-      await client.query('begin');
-      // The wake reads the enrollment without a lock and decides to move it on…
-      const decided = await decideWakes(
-        client,
-        t.workspaceId,
-        [{ workspaceId: t.workspaceId, enrollmentId: waiting!.id, nodeId: 'pause', visit: 1 }],
-        { index: t.services.runtime.catalog.index, segments: async () => undefined },
-      );
-      expect(decided.fired).toBe(1);
-      // …while another transaction changes it (as an event resuming it would) and commits.
-      await sql`update enrollments set updated_at = now() where workspace_id = ${t.workspaceId} and id = ${waiting!.id}`.execute(
-        t.database.db,
-      );
-      await expect(
-        writeEffects(client, decided.effects, { horizonMs: t.services.runtime.horizonMs, now: new Date() }),
-      ).rejects.toBeInstanceOf(EnrollmentChanged);
-    } finally {
-      await client.query('rollback');
-      client.release();
-    }
-    expect(await enrollmentsOf(t, journey, 'ws-race')).toMatchObject([
-      { status: 'waiting', current_node: 'pause' },
-    ]);
-    const steps = await sql<{ node_id: string; port: string | null }>`
-      select node_id, port from enrollment_steps where workspace_id = ${t.workspaceId} and enrollment_id = ${waiting!.id}
-       order by seq`.execute(t.database.db);
-    expect(steps.rows).toEqual([
-      { node_id: 'start', port: 'out' },
-      { node_id: 'pause', port: null },
-    ]);
   });
 
   it('a timer that cannot run becomes a wake job with its error, retried later, and holds up no other wait', async () => {

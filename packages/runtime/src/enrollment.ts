@@ -45,12 +45,6 @@ export interface EnrollmentState {
   held: boolean;
   /** Not in the database yet. */
   readonly isNew: boolean;
-  /**
-   * The row version this was read from (its `xmin`) when it was read without a lock (a wake):
-   * the update then applies only to that version, and finding another one retries the
-   * transaction (`EnrollmentChanged`).
-   */
-  readonly readVersion?: string;
 }
 
 export const runningStatuses: readonly EnrollmentStatus[] = ['active', 'waiting'];

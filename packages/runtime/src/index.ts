@@ -42,5 +42,5 @@ export {
   type SimulationResult,
   type SimulationStatus,
 } from './simulate-types.js';
-export { EnrollmentChanged, promoteTimers, writeEffects } from './store.js';
+export { promoteTimers } from './store.js';
 export { nextTimeOfDay, stableBucket, zonedInstant, zoneOffsetMs } from './time.js';

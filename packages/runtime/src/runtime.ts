@@ -11,7 +11,6 @@ import {
   claimInbox,
   type DueWake,
   deleteInbox,
-  EnrollmentChanged,
   EntryConflict,
   failTimer,
   failWakeJob,
@@ -55,7 +54,6 @@ export interface RuntimeOptions {
 const retryableCodes = new Set(['40001', '40P01']);
 const isRetryable = (error: unknown) =>
   error instanceof EntryConflict ||
-  error instanceof EnrollmentChanged ||
   retryableCodes.has(String((error as { code?: unknown } | null)?.code ?? ''));
 
 /**
@@ -381,9 +379,7 @@ export class JourneyRuntime {
         if (taken < batchSize && !stopped) await sleep(intervalMs);
       }
     };
-    // `TOUCHLINE_WAKE_LANES` (an experiment knob; 4 when unset).
-    const lanes = options.lanes ?? (Number(process.env.TOUCHLINE_WAKE_LANES) || 4);
-    const loops = Array.from({ length: Math.max(1, lanes) }, () => loop());
+    const loops = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => loop());
     return async () => {
       stopped = true;
       for (const done of [...sleeping]) done();

@@ -224,35 +224,19 @@ export async function loadEnrollments(
   return result.rows.map(toState);
 }
 
-/**
- * Enrollments by id, for timers firing: read without a lock, each with its row version. The
- * update that writes a wake's effects applies only to the version read (`readVersion`), so a
- * concurrent change (an event resuming the same enrollment) makes the wake transaction retry
- * rather than overwrite it; locking here wrote a lock on every row just before updating it.
- */
+/** Enrollments by id, locked: for timers firing. */
 export async function loadEnrollmentsById(
   client: pg.PoolClient,
   workspaceId: string,
   ids: readonly string[],
 ): Promise<EnrollmentState[]> {
-  const result = await client.query<EnrollmentRow & { xmin: string }>({
+  const result = await client.query<EnrollmentRow>({
     name: 'tl_rt_enrollments_by_id',
-    text: `select ${enrollmentColumns}, xmin::text as xmin from enrollments
-            where workspace_id = $1 and id = any($2::uuid[]) order by id`,
+    text: `select ${enrollmentColumns} from enrollments
+            where workspace_id = $1 and id = any($2::uuid[]) order by id for update`,
     values: [workspaceId, ids],
   });
-  return result.rows.map((row) => ({ ...toState(row), readVersion: row.xmin }));
-}
-
-/**
- * An enrollment read without a lock changed before this transaction updated it: the
- * transaction is retried (it reads the new version).
- */
-export class EnrollmentChanged extends Error {
-  constructor(readonly count: number) {
-    super(`${count} enrollment(s) changed by a concurrent transaction`);
-    this.name = 'EnrollmentChanged';
-  }
+  return result.rows.map(toState);
 }
 
 /** A new enrollment lost the race for its slot or its trigger: the transaction is retried. */
@@ -285,17 +269,12 @@ function enrollmentDocument(enrollments: readonly EnrollmentState[]): string {
       er: e.endReason,
       ca: e.convertedAt?.toISOString() ?? null,
       h: e.held,
-      xm: e.readVersion ?? null,
     })),
   );
 }
 
 const enrollmentRecord = `id uuid, w uuid, j uuid, v int, p uuid, s text, n text, cv int, vs jsonb, c jsonb, wt jsonb,
-  wa timestamptz, ea timestamptz, sl text, k text, ed timestamptz, er text, ca timestamptz, h boolean, xm xid`;
-
-/** `enrollment_runs.wake_at` of an enrollment row (migration 0014). */
-const runWakeAt = (row: string) =>
-  `case when ${row}.status = 'waiting' and not ${row}.held then ${row}.wake_at end`;
+  wa timestamptz, ea timestamptz, sl text, k text, ed timestamptz, er text, ca timestamptz, h boolean`;
 
 /** Wake jobs for waits due within this horizon go to graphile-worker now; later ones wait in a table. */
 export interface WriteOptions {
@@ -320,23 +299,15 @@ export async function writeEffects(
   const fresh = all.filter((e) => e.isNew);
   const changed = all.filter((e) => !e.isNew);
   if (fresh.length > 0) {
-    // A running enrollment also gets its row of `enrollment_runs`, in the same statement.
     const inserted = await client.query<{ id: string }>({
       name: 'tl_rt_insert_enrollments',
-      text: `with ins as (
-               insert into enrollments (id, workspace_id, journey_id, journey_version, profile_id, status, current_node,
-                 current_visit, visits, context, wait, wake_at, entered_at, updated_at, entry_slot, entry_key, ended_at,
-                 end_reason, converted_at, held)
-               select id, w, j, v, p, s, n, cv, vs, c, wt, wa, ea, now(), sl, k, ed, er, ca, h
-                 from json_to_recordset($1::json) as x(${enrollmentRecord})
-               on conflict do nothing
-               returning id, workspace_id, journey_id, status, wake_at, held
-             ),
-             runs as (
-               insert into enrollment_runs (workspace_id, journey_id, enrollment_id, wake_at)
-               select workspace_id, journey_id, id, ${runWakeAt('ins')} from ins where status in ('active', 'waiting')
-             )
-             select id from ins`,
+      text: `insert into enrollments (id, workspace_id, journey_id, journey_version, profile_id, status, current_node,
+               current_visit, visits, context, wait, wake_at, entered_at, updated_at, entry_slot, entry_key, ended_at,
+               end_reason, converted_at, held)
+             select id, w, j, v, p, s, n, cv, vs, c, wt, wa, ea, now(), sl, k, ed, er, ca, h
+               from json_to_recordset($1::json) as x(${enrollmentRecord})
+             on conflict do nothing
+             returning id`,
       values: [enrollmentDocument(fresh)],
     });
     if (inserted.rowCount !== fresh.length) {
@@ -347,37 +318,15 @@ export async function writeEffects(
     }
   }
   if (changed.length > 0) {
-    // In id order, as the locking reads take them. Rows read without a lock (`readVersion`) are
-    // updated only if still that version; an enrollment that ends deletes its running row, one
-    // whose wait changed moves it. No column of an index on `enrollments` changes here (slots
-    // are released above), so with room on the page this is a HOT update.
-    changed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const updated = await client.query<{ n: number }>({
+    await client.query({
       name: 'tl_rt_update_enrollments',
-      text: `with u as (
-               update enrollments e set journey_version = x.v, status = x.s, current_node = x.n, current_visit = x.cv,
-                 visits = x.vs, context = x.c, wait = x.wt, wake_at = x.wa, entry_slot = x.sl, ended_at = x.ed,
-                 end_reason = x.er, converted_at = x.ca, held = x.h, updated_at = now()
-                 from json_to_recordset($1::json) as x(${enrollmentRecord})
-                where e.workspace_id = x.w and e.id = x.id and (x.xm is null or e.xmin = x.xm)
-               returning e.workspace_id, e.journey_id, e.id, e.status, e.wake_at, e.held
-             ),
-             ended as (
-               delete from enrollment_runs r using u
-                where r.workspace_id = u.workspace_id and r.journey_id = u.journey_id and r.enrollment_id = u.id
-                  and u.status not in ('active', 'waiting')
-             ),
-             moved as (
-               update enrollment_runs r set wake_at = ${runWakeAt('u')}
-                 from u
-                where r.workspace_id = u.workspace_id and r.journey_id = u.journey_id and r.enrollment_id = u.id
-                  and u.status in ('active', 'waiting') and r.wake_at is distinct from ${runWakeAt('u')}
-             )
-             select count(*)::int as n from u`,
+      text: `update enrollments e set journey_version = x.v, status = x.s, current_node = x.n, current_visit = x.cv,
+               visits = x.vs, context = x.c, wait = x.wt, wake_at = x.wa, entry_slot = x.sl, ended_at = x.ed,
+               end_reason = x.er, converted_at = x.ca, held = x.h, updated_at = now()
+               from json_to_recordset($1::json) as x(${enrollmentRecord})
+              where e.workspace_id = x.w and e.id = x.id`,
       values: [enrollmentDocument(changed)],
     });
-    const n = updated.rows[0]?.n ?? 0;
-    if (n !== changed.length) throw new EnrollmentChanged(changed.length - n);
   }
   if (effects.steps.size > 0) {
     const steps = [...effects.steps.values()].map((s) => ({
@@ -609,15 +558,9 @@ export async function requeueOverdue(
     text: `with waits as (
              select e.workspace_id, e.id, e.current_node, e.current_visit,
                     'wake:' || e.id || ':' || e.current_node || ':' || e.current_visit as k
-               -- The oldest overdue waits, from the index on enrollment_runs' wake_at (a plan that
-               -- guessed a third of the table overdue read every enrollment instead: 0.23 backends
-               -- in a million-wake run). In a backlog the oldest still have their timers; the
-               -- ones lost beyond them are found once the sweep has taken those.
-               from (select workspace_id, enrollment_id from enrollment_runs
-                      where wake_at < now() - make_interval(secs => $1::float8 / 1000)
-                      order by wake_at limit $2 * 4) r
-               join enrollments e on e.workspace_id = r.workspace_id and e.id = r.enrollment_id
+               from enrollments e
               where e.status = 'waiting' and not e.held
+                and e.wake_at < now() - make_interval(secs => $1::float8 / 1000)
                 and not exists (select 1 from graphile_worker._private_jobs j
                                  where j.key = 'wake:' || e.id || ':' || e.current_node || ':' || e.current_visit
                                    and j.locked_at is null)

@@ -63,7 +63,7 @@ const COPY_CHUNK = 100_000;
 /**
  * Copies the template enrollments by SQL until `count` wait at once, the i-th due at
  * `T0 + i / rate`: the rows the runtime writes for an enrollment parked at a 2-day wait — its
- * `enrollments` row (status `waiting`, `wait` and `wake_at` set) with its `enrollment_runs` row, its step log (the trigger step
+ * `enrollments` row (status `waiting`, `wait` and `wake_at` set), its step log (the trigger step
  * left by `out`, the wait step with no port) and its timer in `journey_timers` (past the horizon,
  * as the runtime leaves it), each copy's due time the real one.
  *
@@ -121,14 +121,6 @@ export async function cloneWaiting(client: pg.Client, journeyId: string, count: 
     await client.query(
       `insert into enrollments (${enrollmentColumns.join(', ')})
        select ${enrollmentColumns.map((c) => replaced[c] ?? `e.${c}`).join(', ')}
-         from bench_wakes b join enrollments e on e.id = b.template
-        where b.seq between $1 and $2 order by b.seq`,
-      [first, last, PLACEHOLDER],
-    );
-    // Its row of running state (migration 0014), as store.ts writeEffects inserts it.
-    await client.query(
-      `insert into enrollment_runs (workspace_id, journey_id, enrollment_id, wake_at)
-       select e.workspace_id, e.journey_id, b.id, ${due}
          from bench_wakes b join enrollments e on e.id = b.template
         where b.seq between $1 and $2 order by b.seq`,
       [first, last, PLACEHOLDER],

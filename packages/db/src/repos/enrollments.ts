@@ -9,11 +9,7 @@ import type { DbOrTrx } from '../connection.js';
 /** The job key of an enrollment's current wait, as the runtime writes it. */
 const wakeKey = sql`'wake:' || e.id || ':' || e.current_node || ':' || e.current_visit`;
 
-/**
- * Ends every running enrollment of a journey (archive) and drops their timers. Running
- * enrollments are found by `enrollment_runs` (0014), whose rows go with them; the enrollments are
- * updated first, as the runtime does, so the two never wait on each other in opposite orders.
- */
+/** Ends every running enrollment of a journey (archive) and drops their timers. */
 export async function exitRunningEnrollments(
   db: DbOrTrx,
   workspaceId: string,
@@ -26,14 +22,8 @@ export async function exitRunningEnrollments(
          set status = 'exited', ended_at = now(), end_reason = ${reason}, updated_at = now(),
              entry_slot = case when e.entry_slot = 'running' then null else e.entry_slot end,
              wait = null, wake_at = null, held = false
-        from enrollment_runs r
-       where r.workspace_id = ${workspaceId} and r.journey_id = ${journeyId}
-         and e.workspace_id = r.workspace_id and e.id = r.enrollment_id and e.status in ('active', 'waiting')
-      returning e.id, e.current_node, e.current_visit, e.workspace_id, e.journey_id
-    ),
-    runs as (
-      delete from enrollment_runs r using ended e
-       where r.workspace_id = e.workspace_id and r.journey_id = e.journey_id and r.enrollment_id = e.id
+       where e.workspace_id = ${workspaceId} and e.journey_id = ${journeyId} and e.status in ('active', 'waiting')
+      returning e.id, e.current_node, e.current_visit, e.workspace_id
     ),
     timers as (
       delete from journey_timers t using ended e
@@ -58,9 +48,8 @@ export async function moveRunningEnrollments(
   const result = await sql<{ n: number }>`
     with moved as (
       update enrollments e set journey_version = ${version}, updated_at = now()
-        from enrollment_runs r, journey_versions v
-       where r.workspace_id = ${workspaceId} and r.journey_id = ${journeyId}
-         and e.workspace_id = r.workspace_id and e.id = r.enrollment_id
+        from journey_versions v
+       where e.workspace_id = ${workspaceId} and e.journey_id = ${journeyId}
          and e.status in ('active', 'waiting') and e.journey_version <> ${version}
          and v.workspace_id = e.workspace_id and v.journey_id = e.journey_id and v.version = e.journey_version
          and v.compiled -> 'nodes' -> e.current_node ->> 'type' = ${JSON.stringify(nodeTypes)}::jsonb ->> e.current_node
@@ -79,16 +68,8 @@ export async function releaseHeldEnrollments(
   const result = await sql<{ n: number }>`
     with released as (
       update enrollments e set held = false, updated_at = now()
-        from enrollment_runs r
-       where r.workspace_id = ${workspaceId} and r.journey_id = ${journeyId}
-         and e.workspace_id = r.workspace_id and e.id = r.enrollment_id and e.held and e.status = 'waiting'
-      returning e.workspace_id, e.journey_id, e.id, e.current_node, e.current_visit, e.wake_at
-    ),
-    -- The wait counts for the overdue re-queue again (it ignores held ones).
-    runs as (
-      update enrollment_runs r set wake_at = e.wake_at
-        from released e
-       where r.workspace_id = e.workspace_id and r.journey_id = e.journey_id and r.enrollment_id = e.id
+       where e.workspace_id = ${workspaceId} and e.journey_id = ${journeyId} and e.held and e.status = 'waiting'
+      returning e.workspace_id, e.id, e.current_node, e.current_visit
     ),
     added as (
       select graphile_worker.add_jobs(array(
