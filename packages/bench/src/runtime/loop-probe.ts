@@ -2,8 +2,8 @@
  * Loaded into the Touchline process by the runtime suite (`--import`): how long its event loop
  * was held up. SIGUSR2 prints what was seen since the previous SIGUSR2 (or start-up) as one
  * stderr line `[loop-probe] {json}` and starts again, so the bench brackets its measured window
- * with two signals. Delay: perf_hooks' event-loop delay histogram (10 ms resolution); busy: the
- * event loop utilisation over the window.
+ * with two signals. Delay: perf_hooks' event-loop delay histogram (10 ms resolution: a loop never
+ * held up reads 10 ms); busy: the event loop utilisation over the window.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
