@@ -80,7 +80,6 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
       await templateRoutes(api, services);
       await segmentRoutes(api, services);
       await profileRoutes(api, services);
-      // A static path: /api/profiles/traits is this route, not the profile whose user id is "traits".
       await profileTraitRoutes(api, services);
       await eventNameRoutes(api, services);
       await messageRoutes(api, services);

@@ -10,7 +10,7 @@ export interface EventNameSummary {
   readonly properties: readonly string[];
 }
 
-/** A trait key seen on the workspace's profiles, as `GET /api/profiles/traits` answers. */
+/** A trait key seen on the workspace's profiles, as `GET /api/traits` answers. */
 export interface TraitKeySummary {
   readonly key: string;
   /** The JSON type most of its values have. */
@@ -52,7 +52,7 @@ export interface SettingsLookups {
 
 export const httpLookups: SettingsLookups = {
   eventNames: async () => (await request<{ events: EventNameSummary[] }>('GET', '/api/events/names')).events,
-  traitKeys: () => request<TraitKeys>('GET', '/api/profiles/traits'),
+  traitKeys: () => request<TraitKeys>('GET', '/api/traits'),
   templates: async (channel) =>
     (
       await request<{ templates: TemplateSummary[] }>(

@@ -83,16 +83,16 @@ const traitKey = z.object({
   count: z.number().int().describe('how many of the sampled profiles have it (not null)'),
 });
 
-/** `GET /api/profiles/traits`: the trait keys the editor's condition builder offers, most common first. */
+/** `GET /api/traits`: the trait keys the editor's condition builder offers, most common first. */
 export async function profileTraitRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
-    '/profiles/traits',
+    '/traits',
     {
       schema: {
         tags: ['profiles'],
         summary: "Trait keys on the workspace's profiles, with their type and how many profiles have them",
-        description: `Read from a sample of at most ${TRAIT_SAMPLE} profiles (merged profiles left out); \`complete\` says whether the sample is every profile. A profile whose user id is \`traits\` is found through \`GET /api/profiles?q=traits\`.`,
+        description: `Read from a sample of at most ${TRAIT_SAMPLE} profiles (merged profiles left out); \`complete\` says whether the sample is every profile.`,
         querystring: z.object({
           limit: z.coerce
             .number({ error: 'must be a number from 1 to 500' })
