@@ -129,9 +129,9 @@ describe('guards before every send', () => {
     const jobs = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs
                                            where key = ${`deliver:${suppressed}`}`.execute(t.database.db);
     expect(jobs.rows[0]?.n).toBe(0);
-    const due = await sql<{ due_at: Date | null }>`select due_at from messages where id = ${suppressed}`.execute(
-      t.database.db,
-    );
+    const due = await sql<{
+      due_at: Date | null;
+    }>`select due_at from messages where id = ${suppressed}`.execute(t.database.db);
     expect(due.rows[0]?.due_at).toBeNull();
   });
 
@@ -166,9 +166,9 @@ describe('guards before every send', () => {
     const [held] = await messagesOf('opted-in', delay);
     expect(held).toMatchObject({ status: 'queued', suppressedReason: null });
     // Its delivery is due when the quiet hours end (the delivery sweep finds it then).
-    const due = await sql<{ due_at: Date }>`select due_at from messages where id = ${held?.id as string}`.execute(
-      t.database.db,
-    );
+    const due = await sql<{
+      due_at: Date;
+    }>`select due_at from messages where id = ${held?.id as string}`.execute(t.database.db);
     expect(hhmm(due.rows[0]?.due_at as Date)).toBe(window.end);
     expect(due.rows[0]?.due_at.getTime()).toBeGreaterThan(now.getTime());
     expect(await emailStepOf('opted-in', delay)).toMatchObject({ port: 'out' });

@@ -210,7 +210,11 @@ const handToJobsText = `
                       now(), null, 'deliver:' || id, null, null)::graphile_worker.job_spec from u))
    where exists (select 1 from u)`;
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -245,7 +249,9 @@ export async function sweepDueMessages(
     });
     claimed = rows.map(toDeliverable);
     if (claimed.length > 0) {
-      const outcomes = await mapLimit(claimed, options.sendConcurrency ?? 64, (m) => outcomeOf(db, delivery, m));
+      const outcomes = await mapLimit(claimed, options.sendConcurrency ?? 64, (m) =>
+        outcomeOf(db, delivery, m),
+      );
       await client.query({
         name: 'tl_dl_sweep_write',
         text: writeText,
