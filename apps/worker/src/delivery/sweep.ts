@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { PermanentDeliveryError, RetryableDeliveryError, TemplateError } from '@touchline/channels';
 import type { Channel, Db, DeliverableMessage, MessageStatus } from '@touchline/db';
 import type pg from 'pg';
@@ -221,6 +222,10 @@ async function mapLimit<T, R>(
     while (next < items.length) {
       const i = next++;
       results[i] = await run(items[i] as T);
+      // Rendering a message settles in microtasks when its template and adapter are cached: without
+      // a turn of the event loop between messages, a batch of hundreds would hold up every request
+      // (ingestion, the API) for as long as the whole batch takes to render.
+      await setImmediate();
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
