@@ -300,5 +300,22 @@ test.describe('the journey canvas', () => {
     await afterReceived.selectOption('split_audience_1');
     await expect(wait.locator('.tl-port-invalid')).toHaveText(['⚠ timeout']);
     await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+
+    // Zoomed far out the edges are drawn in one layer of their own, and zoomed in again they are
+    // React Flow's, selectable, once more: the same two either way.
+    const zoomOut = page.getByRole('button', { name: 'Zoom Out' });
+    for (let click = 0; click < 8 && (await page.locator('.tl-overview-edge').count()) === 0; click += 1)
+      await zoomOut.click();
+    await expect(page.locator('.tl-overview-edge')).toHaveCount(2);
+    await expect(page.locator('.react-flow__edge')).toHaveCount(0);
+    await expect(page.locator('.tl-overview-edge[data-id="e_wait_event_1_received"]')).toHaveAttribute(
+      'd',
+      /^M/,
+    );
+    const zoomIn = page.getByRole('button', { name: 'Zoom In' });
+    for (let click = 0; click < 8 && (await page.locator('.react-flow__edge').count()) === 0; click += 1)
+      await zoomIn.click();
+    await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+    await expect(page.locator('.tl-overview-edge')).toHaveCount(0);
   });
 });

@@ -1,9 +1,16 @@
+import { lazy, Suspense } from 'react';
 import { NavLink, Route, Routes } from 'react-router';
 import type { Session } from './api';
 import { JourneyCanvasPage } from './canvas/JourneyCanvasPage';
 import { JourneysPage } from './journeys/JourneysPage';
-import { TemplateEditorPage } from './templates/TemplateEditorPage';
 import { TemplatesPage } from './templates/TemplatesPage';
+
+// The template editor brings the code editor (CodeMirror, a third of the app's script): loaded when
+// a template is opened, not with every journey.
+const TemplateEditorPage = lazy(async () => ({
+  default: (await import('./templates/TemplateEditorPage')).TemplateEditorPage,
+}));
+const loading = <div className="loading" aria-busy="true" />;
 
 /** The signed-in frame: top bar and the routed page beneath it. */
 export function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
@@ -31,7 +38,14 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
         <Route path="/" element={<JourneysPage />} />
         <Route path="/journeys/:id" element={<JourneyCanvasPage />} />
         <Route path="/templates" element={<TemplatesPage />} />
-        <Route path="/templates/:id" element={<TemplateEditorPage />} />
+        <Route
+          path="/templates/:id"
+          element={
+            <Suspense fallback={loading}>
+              <TemplateEditorPage />
+            </Suspense>
+          }
+        />
         <Route
           path="*"
           element={

@@ -17,6 +17,7 @@ import { journeyStatsRoutes } from './routes/api/journey-stats.js';
 import { journeyRoutes } from './routes/api/journeys.js';
 import { messageRoutes } from './routes/api/messages.js';
 import { productRoutes } from './routes/api/products.js';
+import { profileTraitRoutes } from './routes/api/profile-traits.js';
 import { profileRoutes } from './routes/api/profiles.js';
 import { segmentRoutes } from './routes/api/segments.js';
 import { sessionRoutes } from './routes/api/session.js';
@@ -79,6 +80,7 @@ export async function buildApp({ services, logger }: BuildAppOptions): Promise<F
       await templateRoutes(api, services);
       await segmentRoutes(api, services);
       await profileRoutes(api, services);
+      await profileTraitRoutes(api, services);
       await eventNameRoutes(api, services);
       await messageRoutes(api, services);
       await suppressionRoutes(api, services);

@@ -1,4 +1,10 @@
-import { type ChannelAdapter, createChannelRegistry, createSandboxAdapter } from '@touchline/channels';
+import {
+  type ChannelAdapter,
+  createChannelRegistry,
+  createSandboxAdapter,
+  PermanentDeliveryError,
+  RetryableDeliveryError,
+} from '@touchline/channels';
 import { createDelivery, type Delivery, deliverMessage } from '@touchline/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +24,9 @@ let journeyId: string;
 const handedOver = new Map<string, number>();
 /** Keys whose next hand-off the provider takes but whose answer never reaches the worker. */
 const answerLost = new Set<string>();
+/** Addresses the provider refuses for now (once each), and for good. */
+const busyOnce = new Set<string>();
+const refused = new Set<string>();
 
 const provider: ChannelAdapter = {
   name: 'dedup-provider',
@@ -27,6 +36,8 @@ const provider: ChannelAdapter = {
     handedOver.set(message.idempotencyKey, (handedOver.get(message.idempotencyKey) ?? 0) + 1);
     if (answerLost.delete(message.idempotencyKey))
       throw new Error('connection reset after the provider took it');
+    if (busyOnce.delete(message.to ?? '')) throw new RetryableDeliveryError('provider busy');
+    if (refused.has(message.to ?? '')) throw new PermanentDeliveryError('no such mailbox');
     return { providerId: `provider:${message.idempotencyKey}` };
   },
 };
@@ -157,5 +168,48 @@ describe('delivery through an idempotent adapter', () => {
     const [sent] = await messageOf('cy');
     expect(sent).toMatchObject({ status: 'sent', delivery_attempts: 2 });
     expect(handedOver.get(message?.idempotency_key as string)).toBe(2);
+  });
+
+  it('delivers a due message from the outbox, without a job; a refusal for now is due again after a backoff', async () => {
+    busyOnce.add('dan@example.com');
+    await enroll('dan');
+    const retried = await eventually(async () => {
+      const [row] = await messageOf('dan');
+      expect(row).toMatchObject({ status: 'queued', delivery_attempts: 1 });
+      return row;
+    });
+    expect(retried?.error).toMatch(/^attempt 1: provider busy/);
+    const due = await sql<{ ahead_ms: number; jobs: number }>`
+      select extract(epoch from due_at - now()) * 1000 as ahead_ms,
+             (select count(*)::int from graphile_worker._private_jobs where key = 'deliver:' || m.id) as jobs
+        from messages m where id = ${retried?.id as string}`.execute(t.database.db);
+    // graphile-worker's first backoff, e^1 s, less the moments since.
+    expect(Number(due.rows[0]?.ahead_ms)).toBeGreaterThan(1_000);
+    expect(due.rows[0]?.jobs).toBe(0);
+    // The backoff passed: the sweep hands it over again, with the same key, and marks it sent.
+    await sql`update messages set due_at = now() where id = ${retried?.id as string}`.execute(t.database.db);
+    const sent = await eventually(async () => {
+      const [row] = await messageOf('dan');
+      expect(row).toMatchObject({ status: 'sent', delivery_attempts: 2, error: null });
+      return row;
+    });
+    expect(handedOver.get(sent?.idempotency_key as string)).toBe(2);
+    const after = await sql<{
+      due_at: Date | null;
+    }>`select due_at from messages where id = ${sent?.id as string}`.execute(t.database.db);
+    expect(after.rows[0]?.due_at).toBeNull();
+  });
+
+  it('fails a message the provider refuses for good, and hands it over no more', async () => {
+    refused.add('eve@example.com');
+    await enroll('eve');
+    const failed = await eventually(async () => {
+      const [row] = await messageOf('eve');
+      expect(row?.status).toBe('failed');
+      return row;
+    });
+    expect(failed?.error).toMatch(/no such mailbox/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(handedOver.get(failed?.idempotency_key as string)).toBe(1);
   });
 });

@@ -124,11 +124,15 @@ describe('guards before every send', () => {
       reason: 'unsubscribed: unsubscribed from email',
     });
     expect(await emailStepOf('opted-in', journeyId)).toMatchObject({ port: 'out' });
-    // A suppressed message is recorded, never delivered: no delivery job.
+    // A suppressed message is recorded, never delivered: no delivery job, no due time.
     const suppressed = (await outcome('unsubscribed'))?.id as string;
     const jobs = await sql<{ n: number }>`select count(*)::int as n from graphile_worker._private_jobs
                                            where key = ${`deliver:${suppressed}`}`.execute(t.database.db);
     expect(jobs.rows[0]?.n).toBe(0);
+    const due = await sql<{
+      due_at: Date | null;
+    }>`select due_at from messages where id = ${suppressed}`.execute(t.database.db);
+    expect(due.rows[0]?.due_at).toBeNull();
   });
 
   it("holds the journey's own frequency cap: one email per week from it", async () => {
@@ -161,10 +165,12 @@ describe('guards before every send', () => {
     await enroll(delay, 'opted-in', 'quiet-delay');
     const [held] = await messagesOf('opted-in', delay);
     expect(held).toMatchObject({ status: 'queued', suppressedReason: null });
-    const job = await sql<{ run_at: Date }>`select run_at from graphile_worker._private_jobs
-                                             where key = ${`deliver:${held?.id}`}`.execute(t.database.db);
-    expect(hhmm(job.rows[0]?.run_at as Date)).toBe(window.end);
-    expect(job.rows[0]?.run_at.getTime()).toBeGreaterThan(now.getTime());
+    // Its delivery is due when the quiet hours end (the delivery sweep finds it then).
+    const due = await sql<{
+      due_at: Date;
+    }>`select due_at from messages where id = ${held?.id as string}`.execute(t.database.db);
+    expect(hhmm(due.rows[0]?.due_at as Date)).toBe(window.end);
+    expect(due.rows[0]?.due_at.getTime()).toBeGreaterThan(now.getTime());
     expect(await emailStepOf('opted-in', delay)).toMatchObject({ port: 'out' });
   });
 

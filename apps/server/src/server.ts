@@ -66,6 +66,7 @@ export async function startServer(
         logger: logger.child({ component: 'worker' }),
         concurrency: config.workerConcurrency,
         runtime,
+        ...(config.faultKillAfter ? { killAfter: config.faultKillAfter } : {}),
         delivery: createDelivery({
           // Webhooks are signed with the tracking secret that signs links.
           channels: createDefaultChannels({ ...config, webhookSigningSecret: trackingSecrets[0] }),

@@ -207,6 +207,10 @@ describe('journey runtime durability', () => {
     'commit_events:1',
     'tl_rt_update_enrollments:1',
     'commit_wakes:1',
+    // The delivery sweep: killed after marking its batch and before the commit (handed over
+    // again, same key), and after the commit.
+    'tl_dl_sweep_write:1',
+    'commit_deliveries:1',
   ];
   it.each(points)(
     'SIGKILL right after %s loses no step and sends nothing twice',

@@ -11,6 +11,7 @@ import {
 import type pg from 'pg';
 import type { Logger as PinoLogger } from 'pino';
 import { createDelivery, type Delivery } from './delivery/delivery.js';
+import { startDeliverySweep } from './delivery/sweep.js';
 import { type TouchlineTask, toGraphileTask } from './task.js';
 import { builtinTasks } from './tasks/index.js';
 
@@ -26,6 +27,10 @@ export interface WorkerOptions {
   runtime?: JourneyRuntime;
   /** How messages are delivered; without it, every channel into the sandbox. Closed on stop. */
   delivery?: Delivery;
+  /** How often an idle delivery sweep looks for due messages; 100 ms. */
+  deliveryIdleMs?: number;
+  /** Fault injection for crash tests (see the delivery sweep's `killAfter`). Never in production. */
+  killAfter?: { statement: string; count: number } | undefined;
 }
 
 export interface TouchlineWorker {
@@ -66,11 +71,21 @@ export async function startWorker(options: WorkerOptions): Promise<TouchlineWork
   });
   // Due journey waits are taken off the queue by the runtime itself, many per transaction.
   const stopWakeSweep = options.runtime?.startWakeSweep();
+  // Queued messages are found by their due time, many per transaction (`message_deliver` jobs
+  // remain for what the sweep hands over: see delivery/sweep.ts).
+  const stopDeliverySweep = startDeliverySweep({
+    db: options.db,
+    pool: options.pool,
+    delivery,
+    logger: options.logger,
+    killAfter: options.killAfter,
+    ...(options.deliveryIdleMs !== undefined ? { idleMs: options.deliveryIdleMs } : {}),
+  });
   let stopping: Promise<void> | undefined;
   return {
     runner,
     stop() {
-      stopping ??= (stopWakeSweep?.() ?? Promise.resolve())
+      stopping ??= Promise.all([stopWakeSweep?.() ?? Promise.resolve(), stopDeliverySweep()])
         .then(() => runner.stop())
         .then(() => delivery.adapters.close());
       return stopping;

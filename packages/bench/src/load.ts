@@ -274,6 +274,9 @@ export async function startTouchline(
       '--conditions=source',
       '--import',
       'tsx',
+      // Reports how long the event loop was held up, on SIGUSR2 (loopDelay below).
+      '--import',
+      path.join(root, 'packages/bench/src/runtime/loop-probe.ts'),
       path.join(root, 'apps/server/src/main.ts'),
     ],
     {
@@ -300,6 +303,36 @@ export async function startTouchline(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
+  // The loop probe's answers (runtime/loop-probe.ts), read off stderr line by line.
+  let probes = 0;
+  let lastProbe: LoopDelay | undefined;
+  let line = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    line += chunk.toString();
+    for (let end = line.indexOf('\n'); end >= 0; end = line.indexOf('\n')) {
+      const match = /^\[loop-probe\] (\{.*\})$/.exec(line.slice(0, end));
+      line = line.slice(end + 1);
+      if (match) {
+        lastProbe = JSON.parse(match[1] as string) as LoopDelay;
+        probes++;
+      }
+    }
+    if (line.length > 100_000) line = '';
+  });
+  /**
+   * The event-loop delay of the Touchline process since the previous call (or start-up), from
+   * its loop probe: p50, p99 and max in ms, and the loop's busy share.
+   */
+  const loopDelay = async (): Promise<LoopDelay> => {
+    const seen = probes;
+    if (child.pid !== undefined) process.kill(child.pid, 'SIGUSR2');
+    const deadline = Date.now() + 5_000;
+    while (probes === seen) {
+      if (Date.now() > deadline) throw new Error('the Touchline loop probe did not answer');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return lastProbe as LoopDelay;
+  };
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Touchline exited with ${child.exitCode}:\n${output}`);
@@ -308,9 +341,18 @@ export async function startTouchline(
       (r) => r.status === 200,
       () => false,
     );
-    if (healthy) return { child, url, output: () => output };
+    if (healthy) return { child, url, output: () => output, loopDelay };
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+export interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+  /** Event loop utilisation over the window, 0–1. */
+  busy: number;
 }
 
 export function stop(child: ChildProcess): Promise<void> {

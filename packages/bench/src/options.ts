@@ -6,7 +6,10 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Waiting enrollments for the runtime's wake benchmark (default 1,000,000; 100,000 quick). */
   readonly enrollments: number;
-  /** `--parts=events,wakes,poll,rules`: run only these parts of the runtime suite (default all). */
+  /**
+   * `--parts=events,wakes,poll,rules`: run only these parts of the runtime suite (default all);
+   * `latency`: only the latency cases of `events`.
+   */
   readonly parts: ReadonlySet<string>;
   /**
    * `--wake-rate=20000`: how many waits come due per second in the wake benchmark (default 10,000,

@@ -360,25 +360,18 @@ export async function writeEffects(
     });
   }
   if (effects.outbox.length > 0) {
-    // The outbox row and its delivery job commit together; a step retried after a crash finds
-    // its row (unique per step) and adds no second job.
+    // A queued row carries its due time (now, or when quiet hours end): the delivery sweep
+    // finds it by that (apps/worker/src/delivery/sweep.ts), so no job is written beside it. A
+    // step retried after a crash finds its row (unique per step) and writes nothing.
     await client.query({
       name: 'tl_rt_outbox',
-      text: `with m as (
-               insert into messages (workspace_id, idempotency_key, profile_id, enrollment_id, journey_id, node_id,
-                                     channel, template_id, content, status, suppressed_reason)
-               select w, k, p, en, j, n, ch, tp, c, case when sr is null then 'queued' else 'suppressed' end, sr
-                 from json_to_recordset($1::json) as x(w uuid, k text, p uuid, en uuid, j uuid, n text, ch text,
-                      tp uuid, c jsonb, sr text, at timestamptz)
-               on conflict (workspace_id, idempotency_key) do nothing
-               returning workspace_id, id, idempotency_key, suppressed_reason
-             )
-             select graphile_worker.add_jobs(array(
-               select row('message_deliver', json_build_object('workspaceId', m.workspace_id, 'messageId', m.id),
-                          null, x.at, null, 'deliver:' || m.id, null, null)::graphile_worker.job_spec
-                 from m join json_to_recordset($1::json) as x(k text, at timestamptz) on x.k = m.idempotency_key
-                where m.suppressed_reason is null))
-              where exists (select 1 from m where suppressed_reason is null)`,
+      text: `insert into messages (workspace_id, idempotency_key, profile_id, enrollment_id, journey_id, node_id,
+                                   channel, template_id, content, status, suppressed_reason, due_at)
+             select w, k, p, en, j, n, ch, tp, c, case when sr is null then 'queued' else 'suppressed' end, sr,
+                    case when sr is null then coalesce(at, now()) end
+               from json_to_recordset($1::json) as x(w uuid, k text, p uuid, en uuid, j uuid, n text, ch text,
+                    tp uuid, c jsonb, sr text, at timestamptz)
+             on conflict (workspace_id, idempotency_key) do nothing`,
       values: [
         JSON.stringify(
           effects.outbox.map((m) => ({
@@ -573,7 +566,9 @@ export async function requeueOverdue(
            messages as (
              select m.workspace_id, m.id, 'deliver:' || m.id as k
                from messages m
-              where ((m.status = 'queued' and m.created_at < now() - make_interval(secs => $1::float8 / 1000))
+              -- A queued message with a due time is the delivery sweep's (no job); one without had a job.
+              where ((m.status = 'queued' and m.due_at is null
+                      and m.created_at < now() - make_interval(secs => $1::float8 / 1000))
                      -- Claimed by a worker that died mid-send (a live send is given five times longer).
                      or (m.status = 'sending' and m.claimed_at < now() - make_interval(secs => 5 * $1::float8 / 1000)))
                 and not exists (select 1 from graphile_worker._private_jobs j

@@ -12,8 +12,9 @@ import {
 import '@xyflow/react/dist/style.css';
 import { type DragEvent, type RefObject, useCallback, useContext, useMemo, useState } from 'react';
 import { NodeTypesContext, useCanvas, useCanvasStore } from './canvas-context';
-import type { CanvasNode } from './graph-model';
+import type { CanvasEdge, CanvasNode } from './graph-model';
 import { nodeTypes } from './JourneyNodeCard';
+import { OverviewEdges } from './OverviewEdges';
 import { OVERVIEW_ZOOM, OverviewContext } from './PortHandle';
 import { hasTarget } from './ports';
 import './canvas.css';
@@ -33,6 +34,7 @@ const fitViewOptions = { maxZoom: 1, padding: 0.2 } as const;
 const proOptions = { hideAttribution: true } as const;
 const multiSelectionKeyCode = ['Shift', 'Meta', 'Control'];
 const minimapStyle = { width: 160, height: 110 } as const;
+const NO_EDGES: CanvasEdge[] = [];
 
 /** The React Flow canvas of the open journey, controlled by its store. */
 export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElement | null> }) {
@@ -137,7 +139,8 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
       <OverviewContext.Provider value={overview}>
         <ReactFlow<CanvasNode>
           nodes={nodes}
-          edges={edges}
+          // Zoomed out, the edges are drawn by OverviewEdges, in one layer.
+          edges={overview ? NO_EDGES : edges}
           nodeTypes={nodeTypes}
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
@@ -159,6 +162,7 @@ export function CanvasFlow({ wrapperRef }: { wrapperRef: RefObject<HTMLDivElemen
           aria-label="Journey canvas"
         >
           <Background gap={20} />
+          {overview && <OverviewEdges edges={edges} />}
           {nodes.length === 0 && !readOnly && (
             <Panel position="top-center" className="tl-empty-canvas">
               Start with a trigger: drag “When an event happens” here from the steps on the left.

@@ -1,8 +1,7 @@
 import { type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { categoryIconImage } from './CategoryIcon';
-import { useCanvas, useNodeType } from './canvas-context';
+import { useCanvas, useFields, useNodeType } from './canvas-context';
 import type { CanvasNode } from './graph-model';
 import { PortHandle } from './PortHandle';
 import { hasTarget, mergePorts, problemsOf, usedPortsOf } from './ports';
@@ -46,9 +45,10 @@ interface CardProps {
 const JourneyNodeCardView = memo(function JourneyNodeCardView({ id, data, selected }: CardProps) {
   const description = useNodeType(data.nodeType);
   // One subscription per card, each value a lookup in an index built once per change (never a scan
-  // of the whole graph), compared shallowly: a change elsewhere in the journey does not render it.
+  // of the whole graph), compared field by field: a change elsewhere in the journey (every frame of
+  // another step's drag) does not render it.
   const { view, direction, onPath, problems, used } = useCanvas(
-    useShallow((state) => ({
+    useFields((state) => ({
       view: state.validation.views[id],
       direction: state.direction,
       onPath: onPathOf(state.highlight, id),

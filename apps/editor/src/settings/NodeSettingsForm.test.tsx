@@ -31,6 +31,7 @@ const lookups: SettingsLookups = {
       properties: ['cart_id', 'items'],
     },
   ],
+  traitKeys: async () => ({ sampled: 0, complete: true, traits: [] }),
   templates: async (channel) =>
     [
       { id: 'tpl-email', name: 'Cart reminder', channel: 'email' },

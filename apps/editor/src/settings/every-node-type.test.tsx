@@ -10,6 +10,7 @@ import { exclusiveGroups, fieldModel, type Schema } from './schema/json-schema';
 
 const lookups: SettingsLookups = {
   eventNames: async () => [],
+  traitKeys: async () => ({ sampled: 0, complete: true, traits: [] }),
   templates: async () => [],
   segments: async () => [],
 };

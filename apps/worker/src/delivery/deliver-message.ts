@@ -47,7 +47,7 @@ export class DeliveryRetry extends Error {
   override readonly name = 'DeliveryRetry';
 }
 
-interface Prepared {
+export interface Prepared {
   outbound: OutboundMessage;
   adapter: ChannelAdapter;
   templateVersion: number | null;
@@ -202,7 +202,8 @@ function templateVersionOf(
   return value;
 }
 
-async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage): Promise<Prepared> {
+/** Renders a message for its channel's adapter (nothing written): what every delivery path hands over. */
+export async function prepare(db: Db, delivery: Delivery, message: DeliverableMessage): Promise<Prepared> {
   const adapter = await delivery.adapters.forChannel(db, message.workspaceId, message.channel);
   if (!adapter) throw new PermanentDeliveryError(`no adapter delivers ${message.channel} messages`);
   if (message.channel === 'webhook') {

@@ -76,6 +76,11 @@ export async function pacedSlot(
   });
 }
 
+/** The workspace's deliveries per second on the channel (cached for 30 s); undefined when unlimited. */
+export function rateLimitOf(db: Db, workspaceId: string, channel: string): Promise<number | undefined> {
+  return pacingOf(db).limitOf(workspaceId, channel);
+}
+
 async function readRateLimits(db: Db, workspaceId: string): Promise<Record<string, number>> {
   const { rows } = await sql<{ limits: Record<string, { perSecond?: unknown }> | null }>`
     select settings->'messaging'->'rateLimits' as limits from workspaces where id = ${workspaceId}`.execute(

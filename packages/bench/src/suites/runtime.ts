@@ -112,7 +112,20 @@ export const suite: BenchSuite = {
     // DATABASE_URL: a server of your own (the local PostgreSQL 15, say) instead of the embedded
     // one; the bench works in a database of its own there, dropped and created afresh.
     const external = process.env.DATABASE_URL;
-    const postgres = external ? undefined : await startEmbeddedPostgres({ dataDir: pgDir });
+    const postgres = external
+      ? undefined
+      : await startEmbeddedPostgres({
+          dataDir: pgDir,
+          // BENCH_STATEMENTS=1: pg_stat_statements, the busiest statements printed after each event case.
+          ...(process.env.BENCH_STATEMENTS
+            ? {
+                settings: {
+                  shared_preload_libraries: 'pg_stat_statements',
+                  'pg_stat_statements.track': 'all',
+                },
+              }
+            : {}),
+        });
     const serverUrl = external ?? (postgres as NonNullable<typeof postgres>).url;
     let touchline: Awaited<ReturnType<typeof startTouchline>> | undefined;
     try {
@@ -137,12 +150,17 @@ export const suite: BenchSuite = {
         // queued; the overdue re-queue is set to an hour, so it does not bring them back).
         await db.query(`delete from graphile_worker._private_jobs where task_id in
                           (select id from graphile_worker._private_tasks where identifier = 'message_deliver')`);
+        // The backlog left queued is set aside (failed, without a due time: the delivery sweep
+        // finds queued messages by it): left queued, the next worker-on phase would deliver it, or
+        // wait its full minute for it to be delivered before counting its work.
+        await db.query(`update messages set status = 'failed', due_at = null, error = 'bench: left by an earlier phase'
+                         where status in ('queued', 'sending')`);
         touchline = await startTouchline(databaseUrl, serverDir, { ...serverEnv, TOUCHLINE_WORKER: worker });
         admin.url = touchline.url;
         await new Promise((resolve) => setTimeout(resolve, 500));
         return touchline;
       };
-      if (options.parts.has('events')) {
+      if (options.parts.has('events') || options.parts.has('latency')) {
         // 1. End to end, 1 journey, and 2. latency with it; then 100 journeys. Each with the
         // built-in worker delivering the messages (the default) and with it off (workers run
         // elsewhere), which shows the runtime without the deliveries competing.
@@ -154,7 +172,26 @@ export const suite: BenchSuite = {
           log(`end to end, ${label}`);
           const cpu0 = cpuSeconds(server.child.pid);
           const t0 = performance.now();
+          if (process.env.BENCH_STATEMENTS) {
+            await db.query('create extension if not exists pg_stat_statements');
+            await db.query('select pg_stat_statements_reset()');
+          }
           const result = await endToEnd(server.url, db, batches, { warmupMs, measureMs, deliveries });
+          if (process.env.BENCH_STATEMENTS) {
+            const { rows } = await db.query<{
+              q: string;
+              ms: number;
+              calls: number;
+              rows: number;
+              wal: number;
+            }>(
+              `select left(regexp_replace(query, '\\s+', ' ', 'g'), 60) as q, round(total_exec_time)::int as ms, calls::int,
+                      rows::int, (wal_bytes / 1e6)::int as wal
+                 from pg_stat_statements order by total_exec_time desc limit 12`,
+            );
+            for (const r of rows)
+              log(`  ${r.ms} ms, ${r.calls} calls, ${r.rows} rows, ${r.wal} MB WAL: ${r.q}`);
+          }
           const cpu = ((cpuSeconds(server.child.pid) ?? 0) - (cpu0 ?? 0)) / ((performance.now() - t0) / 1000);
           return { label, result, cpu };
         };
@@ -167,52 +204,63 @@ export const suite: BenchSuite = {
             rate: 1_000,
             warmupMs: 1_000,
             measureMs,
+            loopDelay: server.loopDelay,
           });
           return { label, latency };
         };
         const cases = [];
         const latencies = [];
-        await restart('on');
-        cases.push(await measureCase('1 live journey, worker on', true));
-        await restart('on');
-        latencies.push(await latencyCase('worker on'));
-        await restart('off');
-        cases.push(await measureCase('1 live journey, worker off', false));
-        latencies.push(await latencyCase('worker off'));
-        for (const journey of journeys.slice(1)) await admin.publish(journey.name, journey.graph);
-        await restart('on');
-        cases.push(await measureCase('100 live journeys, worker on', true));
-        await restart('off');
-        cases.push(await measureCase('100 live journeys, worker off', false));
-        await reset(databaseUrl);
-        log('raw insert reference');
-        const raw = await rawReference(databaseUrl, workspaceId, batches);
-        await restart('on');
+        // `--parts=latency`: only the two latency cases (quicker, for work on the latency).
+        const latencyOnly = !options.parts.has('events');
+        if (latencyOnly) {
+          await restart('on');
+          latencies.push(await latencyCase('worker on'));
+          await restart('off');
+          latencies.push(await latencyCase('worker off'));
+          await restart('on');
+        } else {
+          await restart('on');
+          cases.push(await measureCase('1 live journey, worker on', true));
+          await restart('on');
+          latencies.push(await latencyCase('worker on'));
+          await restart('off');
+          cases.push(await measureCase('1 live journey, worker off', false));
+          latencies.push(await latencyCase('worker off'));
+          for (const journey of journeys.slice(1)) await admin.publish(journey.name, journey.graph);
+          await restart('on');
+          cases.push(await measureCase('100 live journeys, worker on', true));
+          await restart('off');
+          cases.push(await measureCase('100 live journeys, worker off', false));
+          await reset(databaseUrl);
+          log('raw insert reference');
+          const raw = await rawReference(databaseUrl, workspaceId, batches);
+          await restart('on');
 
-        rows.push(
-          row(
-            `reference: raw INSERT … unnest into events, 100 rows/statement, ${CLIENTS} clients`,
-            raw,
-            'per statement (the ingest suite’s reference)',
-            { perSecond: raw.perSecond, unit: 'events' },
-          ),
-        );
-        for (const { label, result: r, cpu } of cases) {
           rows.push(
             row(
-              `POST /v1/batch end to end (inbox drained), ${label}`,
-              r,
-              `${ratio(r.perSecond, raw.perSecond)} the reference (goal ≥ 0.2×: ${verdict(r.perSecond >= 0.2 * raw.perSecond)}; ≥ 10,000/s: ${verdict(r.perSecond >= 10_000)}); acked at ${fmt(r.ackPerSecond)}/s, ${fmt(r.backlog)} inbox rows left when sending stopped, drained ${fmt(r.drainMs)} ms later; ${fmt(r.enrollments)} enrollments, ${fmt(r.messages)} outbox rows; Touchline at ${fmt(cpu * 100)} % of a core; work per event: ${fmt(r.walPerEvent)} WAL bytes, ${fmt(r.commitsPer1000, 1)} commits per 1,000${measureLabel(label)}; PostgreSQL backends: ${r.activity}`,
-              { perSecond: r.perSecond, unit: 'events' },
+              `reference: raw INSERT … unnest into events, 100 rows/statement, ${CLIENTS} clients`,
+              raw,
+              'per statement (the ingest suite’s reference)',
+              { perSecond: raw.perSecond, unit: 'events' },
             ),
           );
+          for (const { label, result: r, cpu } of cases) {
+            rows.push(
+              row(
+                `POST /v1/batch end to end (inbox drained), ${label}`,
+                r,
+                `${ratio(r.perSecond, raw.perSecond)} the reference (goal ≥ 0.2×: ${verdict(r.perSecond >= 0.2 * raw.perSecond)}; ≥ 10,000/s: ${verdict(r.perSecond >= 10_000)}); acked at ${fmt(r.ackPerSecond)}/s, ${fmt(r.backlog)} inbox rows left when sending stopped, drained ${fmt(r.drainMs)} ms later; ${fmt(r.enrollments)} enrollments, ${fmt(r.messages)} outbox rows; Touchline at ${fmt(cpu * 100)} % of a core; work per event: ${fmt(r.walPerEvent)} WAL bytes, ${fmt(r.commitsPer1000, 1)} commits per 1,000${measureLabel(label)}; PostgreSQL backends: ${r.activity}`,
+                { perSecond: r.perSecond, unit: 'events' },
+              ),
+            );
+          }
         }
         for (const { label, latency } of latencies) {
           rows.push(
             row(
               `trigger → outbox row, /v1/track open loop 1,000/s for ${measureMs / 1000} s, 1 journey, ${label}`,
               { medianMs: latency.visible.p50, p95Ms: latency.visible.p95, runs: latency.messages },
-              `send → row visible (10 ms poll): p50 ${fmt(latency.visible.p50, 1)} ms, p99 ${fmt(latency.visible.p99, 1)} ms (goal p99 ≤ 50 ms: ${verdict(latency.visible.p99 <= 50 && latency.unseen === 0)}); send → created_at: p50 ${fmt(latency.created.p50, 1)} ms, p99 ${fmt(latency.created.p99, 1)} ms; ${latency.unseen} rows not seen by the poller; call p99 ${fmt(latency.calls.p99Ms, 1)} ms; ${latency.serverErrors} 5xx`,
+              `send → row visible (10 ms poll): p50 ${fmt(latency.visible.p50, 1)} ms, p99 ${fmt(latency.visible.p99, 1)} ms (goal p99 ≤ 50 ms: ${verdict(latency.visible.p99 <= 50 && latency.unseen === 0)}); send → created_at: p50 ${fmt(latency.created.p50, 1)} ms, p99 ${fmt(latency.created.p99, 1)} ms; ${latency.unseen} rows not seen by the poller; call p50 ${fmt(latency.calls.medianMs, 1)} ms, p99 ${fmt(latency.calls.p99Ms, 1)} ms; Touchline event loop while sending (probe every 10 ms, the interval included): delay p50 ${fmt(latency.loop?.p50 ?? Number.NaN, 1)} ms, p99 ${fmt(latency.loop?.p99 ?? Number.NaN, 1)} ms, max ${fmt(latency.loop?.max ?? Number.NaN, 1)} ms, busy ${fmt((latency.loop?.busy ?? Number.NaN) * 100)} %; ${latency.serverErrors} 5xx`,
             ),
           );
         }

@@ -28,6 +28,16 @@ const lookups: SettingsLookups = {
       properties: ['cart_id', 'total'],
     },
   ],
+  traitKeys: async () => ({
+    sampled: 1000,
+    complete: false,
+    traits: [
+      { key: 'plan', type: 'string', count: 980 },
+      { key: 'seats', type: 'number', count: 412 },
+      { key: 'beta_tester', type: 'boolean', count: 35 },
+      { key: 'interests', type: 'array', count: 20 },
+    ],
+  }),
   templates: async () => [],
   segments: async () => [{ id: 'seg-vip', name: 'VIP customers' }],
 };
@@ -266,5 +276,97 @@ describe('condition builder', () => {
       const options = [...(key.list?.options ?? [])].map((option) => option.value);
       expect(options).toEqual(['cart_id', 'total']);
     });
+  });
+
+  it("suggests the workspace's trait keys with their type and how many profiles have them", async () => {
+    const user = userEvent.setup();
+    render(<Harness type="trigger.event" initial={{ event: 'cart_updated' }} />);
+    const attributes = within(screen.getByRole('group', { name: 'Attributes' }));
+    await user.click(attributes.getByRole('button', { name: 'Add attribute condition' }));
+    await user.selectOptions(attributes.getByLabelText('Attribute'), 'Custom trait…');
+    const key = attributes.getByRole('combobox', { name: 'Trait' }) as HTMLInputElement;
+    await waitFor(() => {
+      const options = [...(key.list?.options ?? [])].map((option) => [option.value, option.textContent]);
+      expect(options).toEqual([
+        ['plan', 'text · 980 of 1,000 sampled profiles'],
+        ['seats', 'number · 412 of 1,000 sampled profiles'],
+        ['beta_tester', 'yes / no · 35 of 1,000 sampled profiles'],
+        ['interests', 'list · 20 of 1,000 sampled profiles'],
+      ]);
+    });
+    expect(key.placeholder).toBe('e.g. plan');
+    // A key no profile has is pointed out, and the note is the box's description.
+    await user.type(key, 'plna');
+    const note = document.getElementById(key.getAttribute('aria-describedby') ?? '');
+    expect(note?.textContent).toBe('None of the 1,000 profiles sampled has this trait; check the spelling.');
+  });
+
+  it('compares a number once a numeric trait key is chosen, unless the type was chosen by hand', async () => {
+    const user = userEvent.setup();
+    render(<Harness type="trigger.event" initial={{ event: 'cart_updated' }} />);
+    const attributes = within(screen.getByRole('group', { name: 'Attributes' }));
+    await user.click(attributes.getByRole('button', { name: 'Add attribute condition' }));
+    await user.click(attributes.getByRole('button', { name: 'Add attribute condition' }));
+    const [first, second] = attributes.getAllByLabelText('Attribute');
+    await user.selectOptions(first!, 'Custom trait…');
+    await user.selectOptions(second!, 'Custom trait…');
+    const [seats, beta] = attributes.getAllByRole('combobox', { name: 'Trait' }) as HTMLInputElement[];
+    await waitFor(() => expect(seats!.list?.options).toHaveLength(4));
+
+    await user.type(seats!, 'seats');
+    const [seatsType, betaType] = attributes.getAllByRole('combobox', {
+      name: 'Type',
+    }) as HTMLSelectElement[];
+    expect(seatsType!.value).toBe('number');
+    await user.selectOptions(attributes.getAllByRole('combobox', { name: 'Operator' })[0]!, 'at least');
+    const value = attributes.getByRole('spinbutton', { name: 'Value' });
+    await user.clear(value);
+    await user.type(value, '10');
+
+    // A value typed before the key: the row is no longer the default, so it stays text.
+    await user.type(attributes.getAllByRole('textbox', { name: 'Value' })[0]!, 'yes');
+    await user.type(beta!, 'beta_tester');
+    expect(betaType!.value).toBe('text');
+
+    const config = currentConfig();
+    expect(config).toEqual({
+      event: 'cart_updated',
+      conditions: {
+        all: [
+          { fact: 'profile', path: 'traits.seats', operator: 'greaterThanInclusive', value: 10 },
+          { fact: 'profile', path: 'traits.beta_tester', operator: 'equal', value: 'yes' },
+        ],
+      },
+    });
+    const result = compileWith('trigger.event', config, ['out']);
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+  });
+
+  it('lets the type follow the key while the row is untouched, back to text for an unknown key', async () => {
+    const user = userEvent.setup();
+    render(<Harness type="trigger.event" initial={{ event: 'cart_updated' }} />);
+    const attributes = within(screen.getByRole('group', { name: 'Attributes' }));
+    await user.click(attributes.getByRole('button', { name: 'Add attribute condition' }));
+    await user.selectOptions(attributes.getByLabelText('Attribute'), 'Custom trait…');
+    const key = attributes.getByRole('combobox', { name: 'Trait' }) as HTMLInputElement;
+    await waitFor(() => expect(key.list?.options).toHaveLength(4));
+    const type = attributes.getByRole('combobox', { name: 'Type' }) as HTMLSelectElement;
+
+    await user.type(key, 'seats');
+    expect(type.value).toBe('number');
+    await user.type(key, '_max');
+    expect(type.value).toBe('text');
+    await user.clear(key);
+    await user.type(key, 'beta_tester');
+    expect(type.value).toBe('boolean');
+    expect(currentConfig().conditions).toEqual({
+      all: [{ fact: 'profile', path: 'traits.beta_tester', operator: 'equal', value: true }],
+    });
+
+    // Chosen by hand, the type stays whatever key follows.
+    await user.selectOptions(type, 'number');
+    await user.clear(key);
+    await user.type(key, 'plan');
+    expect(type.value).toBe('number');
   });
 });

@@ -1,14 +1,15 @@
 import type { ConditionLeaf } from '@touchline/journey';
-import { useId } from 'react';
-import { useSegments } from '../data/lookups';
+import { useId, useState } from 'react';
+import { type TraitKeySummary, type TraitKeys, useSegments, useTraitKeys } from '../data/lookups';
 import { FieldErrors } from '../fields/FieldShell';
 import { JsonField } from '../fields/JsonField';
 import { useFormContext } from '../form-context';
 import type { FieldError } from '../NodeSettingsForm';
+import { SuggestingInput } from '../widgets/SuggestingInput';
 import { BehaviourLeaf } from './BehaviourLeaf';
 import { PropertyKeyControl, RowField } from './controls';
-import { OperatorSelect, TypeSelect, ValueInput } from './ValueInput';
-import { guessType, knownAttributes, type ValueType } from './vocabulary';
+import { OperatorSelect, TypeSelect, typeLabels, ValueInput } from './ValueInput';
+import { guessType, knownAttributes, retype, type ValueType } from './vocabulary';
 
 export interface LeafEditorProps {
   readonly leaf: ConditionLeaf;
@@ -169,6 +170,36 @@ function AttributeLeaf({ leaf, type, onChange }: LeafEditorProps) {
   );
 }
 
+/** The editor's value type for a trait's JSON type; an object has none to compare. */
+const traitValueTypes: Readonly<Record<TraitKeySummary['type'], ValueType | undefined>> = {
+  string: 'text',
+  number: 'number',
+  boolean: 'boolean',
+  array: 'list',
+  object: undefined,
+};
+
+const count = (n: number) => n.toLocaleString('en');
+
+/** "number · 840 of 1,000 sampled profiles": its type and how many profiles have it. */
+function traitLabel(trait: TraitKeySummary, keys: TraitKeys): string {
+  const type = traitValueTypes[trait.type];
+  const of = keys.complete ? `${count(keys.sampled)} profiles` : `${count(keys.sampled)} sampled profiles`;
+  return `${type ? typeLabels[type] : trait.type} · ${count(trait.count)} of ${of}`;
+}
+
+/** Whether a row still compares what `retype` gives for its type: no operator or value chosen. */
+function isFresh(leaf: ConditionLeaf, type: ValueType): boolean {
+  const fresh = retype(leaf, type);
+  return leaf.operator === fresh.operator && leaf.value === fresh.value;
+}
+
+/**
+ * A custom trait's key, with the keys seen on the workspace's profiles as suggestions. Typing a
+ * suggested key into a row that is still the default (text, nothing compared yet) sets the value
+ * type from the type its profiles hold; while nobody touches the row after that, the type keeps
+ * following the key (back to text for a key no profile has).
+ */
 function TraitLine({
   leaf,
   type,
@@ -181,19 +212,57 @@ function TraitLine({
   change: (leaf: ConditionLeaf) => void;
 }) {
   const id = useId();
+  const noteId = useId();
+  const { lookups } = useFormContext();
+  const keys = useTraitKeys(lookups);
+  /** The type this line set from a suggested key, until the row is retyped by hand. */
+  const [typedFromKey, setTypedFromKey] = useState<ValueType | null>(null);
   const { prefix, key } = splitPath(leaf.path, 'traits.');
+  const traits = keys.data?.traits ?? [];
+  const setKey = (text: string) => {
+    const next = { ...leaf, path: `${prefix}${text}` };
+    const suggested = traits.find((trait) => trait.key === text);
+    const seen = suggested ? traitValueTypes[suggested.type] : undefined;
+    const target = seen ?? (typedFromKey !== null && type === typedFromKey ? 'text' : undefined);
+    const untouched = (type === 'text' || type === typedFromKey) && isFresh(leaf, type);
+    if (untouched && target !== undefined && target !== type) {
+      setTypedFromKey(target === 'text' ? null : target);
+      onChange(retype(next, target), target);
+    } else change(next);
+  };
+  // As for event names: a key no profile has is often a typo.
+  const unseen = key !== '' && traits.length > 0 && !traits.some((trait) => trait.key === key);
   return (
     <RowField label="Trait" htmlFor={id}>
       <span className="tl-cond__line">
-        <input
+        <SuggestingInput
           id={id}
-          className="tl-input"
-          placeholder="e.g. plan"
+          placeholder={`e.g. ${traits[0]?.key ?? 'plan'}`}
+          aria-describedby={unseen ? noteId : undefined}
           value={key}
-          onChange={(event) => change({ ...leaf, path: `${prefix}${event.target.value}` })}
+          onChange={(event) => setKey(event.target.value)}
+          suggestions={
+            keys.data
+              ? traits.map((trait) => ({ value: trait.key, label: traitLabel(trait, keys.data) }))
+              : []
+          }
         />
-        <TypeSelect leaf={leaf} type={type} onChange={onChange} />
+        <TypeSelect
+          leaf={leaf}
+          type={type}
+          onChange={(next, nextType) => {
+            setTypedFromKey(null);
+            onChange(next, nextType);
+          }}
+        />
       </span>
+      {unseen ? (
+        <p className="tl-field__note" id={noteId}>
+          {keys.data?.complete
+            ? 'No profile has this trait yet; check the spelling.'
+            : `None of the ${count(keys.data?.sampled ?? 0)} profiles sampled has this trait; check the spelling.`}
+        </p>
+      ) : null}
     </RowField>
   );
 }

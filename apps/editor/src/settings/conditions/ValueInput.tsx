@@ -11,6 +11,7 @@ import {
   operatorsByType,
   parseList,
   parseTypedValue,
+  retype,
   type ValueType,
 } from './vocabulary';
 
@@ -160,7 +161,8 @@ export function ValueInput<L extends ConditionLeaf>({
   );
 }
 
-const typeLabels: Readonly<Record<ValueType, string>> = {
+/** A value type in words, as the Type select shows it. */
+export const typeLabels: Readonly<Record<ValueType, string>> = {
   text: 'text',
   number: 'number',
   date: 'date',
@@ -185,11 +187,10 @@ export function TypeSelect<L extends ConditionLeaf>({
       value={type}
       onChange={(event) => {
         const next = event.target.value as ValueType;
-        const first = operatorsByType[next][0] ?? 'equal';
-        onChange(applyChoice({ ...leaf, value: next === 'boolean' ? true : '' }, first, next), next);
+        onChange(retype(leaf, next), next);
       }}
     >
-      {(['text', 'number', 'date', 'boolean'] as const).map((option) => (
+      {(['text', 'number', 'date', 'boolean', 'list'] as const).map((option) => (
         <option key={option} value={option}>
           {typeLabels[option]}
         </option>

@@ -213,3 +213,12 @@ export function applyChoice<L extends ConditionLeaf>(leaf: L, choice: OperatorCh
     value: valueForOperator(choice, leaf.value, type),
   };
 }
+
+/**
+ * A leaf retyped as `type` says: that type's first operator and the simplest value that fits
+ * (what the Type select does, and what a suggested trait key's type does to a fresh row).
+ */
+export function retype<L extends ConditionLeaf>(leaf: L, type: ValueType): L {
+  const first = operatorsByType[type][0] ?? 'equal';
+  return applyChoice({ ...leaf, value: type === 'boolean' ? true : '' }, first, type);
+}

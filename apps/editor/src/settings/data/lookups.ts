@@ -10,6 +10,24 @@ export interface EventNameSummary {
   readonly properties: readonly string[];
 }
 
+/** A trait key seen on the workspace's profiles, as `GET /api/traits` answers. */
+export interface TraitKeySummary {
+  readonly key: string;
+  /** The JSON type most of its values have. */
+  readonly type: 'string' | 'number' | 'boolean' | 'array' | 'object';
+  /** How many of the sampled profiles have it. */
+  readonly count: number;
+}
+
+export interface TraitKeys {
+  /** How many profiles the keys were read from. */
+  readonly sampled: number;
+  /** Whether those are every profile of the workspace (else a sample of them). */
+  readonly complete: boolean;
+  /** Most common first. */
+  readonly traits: readonly TraitKeySummary[];
+}
+
 export interface TemplateSummary {
   readonly id: string;
   readonly name: string;
@@ -27,12 +45,14 @@ export interface SegmentSummary {
  */
 export interface SettingsLookups {
   eventNames(): Promise<readonly EventNameSummary[]>;
+  traitKeys(): Promise<TraitKeys>;
   templates(channel: string | null): Promise<readonly TemplateSummary[]>;
   segments(): Promise<readonly SegmentSummary[]>;
 }
 
 export const httpLookups: SettingsLookups = {
   eventNames: async () => (await request<{ events: EventNameSummary[] }>('GET', '/api/events/names')).events,
+  traitKeys: () => request<TraitKeys>('GET', '/api/traits'),
   templates: async (channel) =>
     (
       await request<{ templates: TemplateSummary[] }>(
@@ -47,6 +67,10 @@ const staleTime = 60_000;
 
 export function useEventNames(lookups: SettingsLookups) {
   return useQuery({ queryKey: ['settings', 'event-names'], queryFn: () => lookups.eventNames(), staleTime });
+}
+
+export function useTraitKeys(lookups: SettingsLookups) {
+  return useQuery({ queryKey: ['settings', 'trait-keys'], queryFn: () => lookups.traitKeys(), staleTime });
 }
 
 export function useTemplates(lookups: SettingsLookups, channel: string | null) {

@@ -124,8 +124,12 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
     },
     async (request, reply) => {
       const { graph } = request.body;
-      const result = await compileFor(db, registry, requirePrincipal(request).workspaceId, graph);
-      const nodes = await namedNodeViews(db, registry, requirePrincipal(request).workspaceId, graph);
+      const workspaceId = requirePrincipal(request).workspaceId;
+      // Independent reads (the workspace's reference ids, the names the summaries show): at once.
+      const [result, nodes] = await Promise.all([
+        compileFor(db, registry, workspaceId, graph),
+        namedNodeViews(db, registry, workspaceId, graph),
+      ]);
       if (!result.ok) return reply.status(422).send({ errors: [...result.errors], nodes });
       return { compiled: result.compiled as unknown as Record<string, unknown>, nodes };
     },
@@ -225,10 +229,11 @@ export async function journeyRoutes(app: FastifyInstance, services: Services): P
     async (request) => {
       const workspaceId = requirePrincipal(request).workspaceId;
       const journey = await requireJourney(db, workspaceId, request.params.id);
-      return {
-        ...toBody(journey, await compileFor(db, registry, workspaceId, journey.draft)),
-        nodes: await namedNodeViews(db, registry, workspaceId, journey.draft),
-      };
+      const [compiled, nodes] = await Promise.all([
+        compileFor(db, registry, workspaceId, journey.draft),
+        namedNodeViews(db, registry, workspaceId, journey.draft),
+      ]);
+      return { ...toBody(journey, compiled), nodes };
     },
   );
 
