@@ -58,7 +58,12 @@ export async function startServer(
       workerDb = createDb(database.url, {
         max: 10,
         applicationName: 'touchline-worker',
-        onError: (error) => logger.warn({ err: error }, 'worker database connection error'),
+        // pg attaches the whole client to a connection's error: log what it says, not the client.
+        onError: (error) =>
+          logger.warn(
+            { error: error.message, code: (error as { code?: string }).code },
+            'worker database connection error',
+          ),
       });
       worker = await startWorker({
         db: workerDb.db,
