@@ -1,6 +1,11 @@
 import { setImmediate } from 'node:timers/promises';
 import { PermanentDeliveryError, RetryableDeliveryError, TemplateError } from '@touchline/channels';
-import type { Channel, Db, DeliverableMessage, MessageStatus } from '@touchline/db';
+import {
+  type Db,
+  type DeliverableMessage,
+  type DeliverableMessageRow,
+  toDeliverableMessage,
+} from '@touchline/db';
 import type pg from 'pg';
 import { type Prepared, prepare } from './deliver-message.js';
 import type { Delivery } from './delivery.js';
@@ -52,29 +57,6 @@ export interface DeliverySweepOptions {
   killAfter?: { statement: string; count: number } | undefined;
 }
 
-interface ClaimedRow {
-  workspace_id: string;
-  id: string;
-  idempotency_key: string;
-  channel: Channel;
-  status: MessageStatus;
-  template_id: string | null;
-  template_version: number | null;
-  content: Record<string, unknown>;
-  delivery_attempts: number;
-  user_id: string | null;
-  email: string | null;
-  phone: string | null;
-  push_tokens: string[] | null;
-  timezone: string | null;
-  locale: string | null;
-  traits: Record<string, unknown>;
-  computed: Record<string, unknown>;
-  orders_count: number;
-  lifetime_value: string;
-  last_order_at: Date | null;
-}
-
 const claimText = `
   select m.workspace_id, m.id, m.idempotency_key, m.channel, m.status, m.template_id,
          coalesce(m.template_version, t.current_version) as template_version, m.content, m.delivery_attempts,
@@ -88,33 +70,6 @@ const claimText = `
                              order by due_at
                              limit $1
                                for update skip locked))`;
-
-function toDeliverable(row: ClaimedRow): DeliverableMessage {
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    idempotencyKey: row.idempotency_key,
-    channel: row.channel,
-    status: row.status,
-    templateId: row.template_id,
-    templateVersion: row.template_version,
-    content: row.content,
-    deliveryAttempts: row.delivery_attempts,
-    profile: {
-      user_id: row.user_id,
-      email: row.email,
-      phone: row.phone,
-      push_tokens: Array.isArray(row.push_tokens) ? row.push_tokens : [],
-      timezone: row.timezone,
-      locale: row.locale,
-      traits: row.traits ?? {},
-      computed: row.computed ?? {},
-      orders_count: row.orders_count,
-      lifetime_value: row.lifetime_value,
-      last_order_at: row.last_order_at,
-    },
-  };
-}
 
 /** What the sweep does with one message, written for the whole batch in one statement. */
 type Outcome =
@@ -247,12 +202,12 @@ export async function sweepDueMessages(
   let claimed: DeliverableMessage[] = [];
   try {
     await client.query('begin');
-    const { rows } = await client.query<ClaimedRow>({
+    const { rows } = await client.query<DeliverableMessageRow>({
       name: 'tl_dl_sweep_claim',
       text: claimText,
       values: [options.batchSize ?? 500],
     });
-    claimed = rows.map(toDeliverable);
+    claimed = rows.map(toDeliverableMessage);
     if (claimed.length > 0) {
       const outcomes = await mapLimit(claimed, options.sendConcurrency ?? 64, (m) =>
         outcomeOf(db, delivery, m),

@@ -30,6 +30,58 @@ export interface DeliverableMessage {
   };
 }
 
+/** A message row joined with its profile, as the delivery statements select it (snake case). */
+export interface DeliverableMessageRow {
+  workspace_id: string;
+  id: string;
+  idempotency_key: string;
+  channel: Channel;
+  status: MessageStatus;
+  template_id: string | null;
+  template_version: number | null;
+  content: Record<string, unknown>;
+  delivery_attempts: number;
+  user_id: string | null;
+  email: string | null;
+  phone: string | null;
+  push_tokens: unknown;
+  timezone: string | null;
+  locale: string | null;
+  traits: Record<string, unknown> | null;
+  computed: Record<string, unknown> | null;
+  orders_count: number;
+  lifetime_value: string;
+  last_order_at: Date | null;
+}
+
+/** The message a delivery works with, from its row. */
+export function toDeliverableMessage(row: DeliverableMessageRow): DeliverableMessage {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    idempotencyKey: row.idempotency_key,
+    channel: row.channel,
+    status: row.status,
+    templateId: row.template_id,
+    templateVersion: row.template_version,
+    content: row.content,
+    deliveryAttempts: row.delivery_attempts,
+    profile: {
+      user_id: row.user_id,
+      email: row.email,
+      phone: row.phone,
+      push_tokens: Array.isArray(row.push_tokens) ? row.push_tokens : [],
+      timezone: row.timezone,
+      locale: row.locale,
+      traits: row.traits ?? {},
+      computed: row.computed ?? {},
+      orders_count: row.orders_count,
+      lifetime_value: row.lifetime_value,
+      last_order_at: row.last_order_at,
+    },
+  };
+}
+
 export async function findDeliverableMessage(
   db: DbOrTrx,
   workspaceId: string,
@@ -87,31 +139,7 @@ export async function findDeliverableMessages(
   const byKey = new Map(rows.map((row) => [`${row.workspace_id}:${row.id}`, row]));
   return refs.map(({ workspaceId, messageId }) => {
     const row = byKey.get(`${workspaceId}:${messageId}`);
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      workspaceId,
-      idempotencyKey: row.idempotency_key,
-      channel: row.channel,
-      status: row.status,
-      templateId: row.template_id,
-      templateVersion: row.template_version,
-      content: row.content,
-      deliveryAttempts: row.delivery_attempts,
-      profile: {
-        user_id: row.user_id,
-        email: row.email,
-        phone: row.phone,
-        push_tokens: Array.isArray(row.push_tokens) ? row.push_tokens : [],
-        timezone: row.timezone,
-        locale: row.locale,
-        traits: row.traits,
-        computed: row.computed,
-        orders_count: row.orders_count,
-        lifetime_value: row.lifetime_value,
-        last_order_at: row.last_order_at,
-      },
-    };
+    return row ? toDeliverableMessage(row) : undefined;
   });
 }
 
