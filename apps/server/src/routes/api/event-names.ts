@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { requirePrincipal } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
+import { pickerLimit } from './paging.js';
 
 /** How far back `count` looks, and where it stops counting: a picker needs "often", not an exact total. */
 const COUNT_WINDOW = '30 days';
@@ -86,13 +87,7 @@ export async function eventNameRoutes(app: FastifyInstance, services: Services):
         tags: ['events'],
         summary: 'Event names tracked in the workspace, with recent counts and property keys',
         querystring: z.object({
-          limit: z.coerce
-            .number({ error: 'must be a number from 1 to 500' })
-            .int({ error: 'must be a number from 1 to 500' })
-            .min(1, { error: 'must be a number from 1 to 500' })
-            .max(500, { error: 'must be a number from 1 to 500' })
-            .default(200)
-            .describe('at most this many names (the first by name, then sorted by count)'),
+          limit: pickerLimit().describe('at most this many names (the first by name, then sorted by count)'),
         }),
         response: { 200: z.object({ events: z.array(eventName) }) },
       },

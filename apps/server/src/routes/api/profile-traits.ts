@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { requirePrincipal } from '../../plugins/auth.js';
 import type { Services } from '../../services.js';
+import { pickerLimit } from './paging.js';
 
 /** The traits of this many profiles are read: a picker needs "which keys, roughly how common". */
 const TRAIT_SAMPLE = 1000;
@@ -94,13 +95,7 @@ export async function profileTraitRoutes(app: FastifyInstance, services: Service
         summary: "Trait keys on the workspace's profiles, with their type and how many profiles have them",
         description: `Read from a sample of at most ${TRAIT_SAMPLE} profiles (merged profiles left out); \`complete\` says whether the sample is every profile.`,
         querystring: z.object({
-          limit: z.coerce
-            .number({ error: 'must be a number from 1 to 500' })
-            .int({ error: 'must be a number from 1 to 500' })
-            .min(1, { error: 'must be a number from 1 to 500' })
-            .max(500, { error: 'must be a number from 1 to 500' })
-            .default(200)
-            .describe('at most this many keys, the most common'),
+          limit: pickerLimit().describe('at most this many keys, the most common'),
         }),
         response: {
           200: z.object({
