@@ -42,5 +42,6 @@ export {
   type SimulationResult,
   type SimulationStatus,
 } from './simulate-types.js';
+export { interruptibleSleep } from './sleeper.js';
 export { promoteTimers } from './store.js';
 export { nextTimeOfDay, stableBucket, zonedInstant, zoneOffsetMs } from './time.js';

@@ -6,6 +6,7 @@ import { type DecideCounts, decideEvents, decideWakes, type WakeRequest } from '
 import type { WorkspaceMessaging } from './guards.js';
 import type { DirectEntry } from './schedule-entry.js';
 import { enrollProfiles, ensureScheduleJobs, runScheduleTick, type ScheduleTick } from './schedule-runner.js';
+import { interruptibleSleep } from './sleeper.js';
 import {
   claimDueWakes,
   claimInbox,
@@ -354,17 +355,7 @@ export class JourneyRuntime {
     const batchSize = options.batchSize ?? 1_000;
     let stopped = false;
     this.#sweeps++;
-    const sleeping = new Set<() => void>();
-    const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          sleeping.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        sleeping.add(done);
-      });
+    const { sleep, wakeAll } = interruptibleSleep();
     // While nothing is due, a lane polls with one probe outside any transaction.
     const loop = async () => {
       let taken = 0;
@@ -382,7 +373,7 @@ export class JourneyRuntime {
     const loops = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => loop());
     return async () => {
       stopped = true;
-      for (const done of [...sleeping]) done();
+      wakeAll();
       await Promise.all(loops);
       this.#sweeps--;
     };

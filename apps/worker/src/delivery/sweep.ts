@@ -6,6 +6,7 @@ import {
   type DeliverableMessageRow,
   toDeliverableMessage,
 } from '@touchline/db';
+import { interruptibleSleep } from '@touchline/runtime';
 import type pg from 'pg';
 import { type Prepared, prepare } from './deliver-message.js';
 import type { Delivery } from './delivery.js';
@@ -264,17 +265,7 @@ export function startDeliverySweep(options: DeliverySweepOptions): () => Promise
         if (step === fault.statement && ++faults >= fault.count) process.kill(process.pid, 'SIGKILL');
       }
     : undefined;
-  const sleeping = new Set<() => void>();
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        sleeping.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      sleeping.add(done);
-    });
+  const { sleep: pause, wakeAll } = interruptibleSleep();
   const lane = async () => {
     let idle = true;
     while (!stopped) {
@@ -297,7 +288,7 @@ export function startDeliverySweep(options: DeliverySweepOptions): () => Promise
   const lanes = Array.from({ length: options.lanes ?? 2 }, lane);
   return async () => {
     stopped = true;
-    for (const done of [...sleeping]) done();
+    wakeAll();
     await Promise.all(lanes);
   };
 }
