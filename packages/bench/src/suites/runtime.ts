@@ -59,6 +59,22 @@ const none = { medianMs: Number.NaN, p95Ms: Number.NaN, runs: 1 };
 const measureLabel = (label: string) => (label.endsWith('worker on') ? ' (with their deliveries)' : '');
 const log = (line: string) => process.stderr.write(`[runtime] ${line}\n`);
 
+/** BENCH_STATEMENTS=1: statistics of the statements run from here on (see logStatements). */
+async function resetStatements(db: pg.Client): Promise<void> {
+  await db.query('create extension if not exists pg_stat_statements');
+  await db.query('select pg_stat_statements_reset()');
+}
+
+/** The busiest statements since resetStatements, by total execution time. */
+async function logStatements(db: pg.Client): Promise<void> {
+  const { rows } = await db.query<{ q: string; ms: number; calls: number; rows: number; wal: number }>(
+    `select left(regexp_replace(query, '\\s+', ' ', 'g'), 80) as q, round(total_exec_time)::int as ms, calls::int,
+            rows::int, (wal_bytes / 1e6)::int as wal
+       from pg_stat_statements order by total_exec_time desc limit 12`,
+  );
+  for (const r of rows) log(`  ${r.ms} ms, ${r.calls} calls, ${r.rows} rows, ${r.wal} MB WAL: ${r.q}`);
+}
+
 const perEventNote = (ms: number) => `${fmt(ms * 1e6, 0)} ns per event (median)`;
 
 async function rules(rows: BenchRow[], quick: boolean) {
@@ -172,26 +188,9 @@ export const suite: BenchSuite = {
           log(`end to end, ${label}`);
           const cpu0 = cpuSeconds(server.child.pid);
           const t0 = performance.now();
-          if (process.env.BENCH_STATEMENTS) {
-            await db.query('create extension if not exists pg_stat_statements');
-            await db.query('select pg_stat_statements_reset()');
-          }
+          if (process.env.BENCH_STATEMENTS) await resetStatements(db);
           const result = await endToEnd(server.url, db, batches, { warmupMs, measureMs, deliveries });
-          if (process.env.BENCH_STATEMENTS) {
-            const { rows } = await db.query<{
-              q: string;
-              ms: number;
-              calls: number;
-              rows: number;
-              wal: number;
-            }>(
-              `select left(regexp_replace(query, '\\s+', ' ', 'g'), 60) as q, round(total_exec_time)::int as ms, calls::int,
-                      rows::int, (wal_bytes / 1e6)::int as wal
-                 from pg_stat_statements order by total_exec_time desc limit 12`,
-            );
-            for (const r of rows)
-              log(`  ${r.ms} ms, ${r.calls} calls, ${r.rows} rows, ${r.wal} MB WAL: ${r.q}`);
-          }
+          if (process.env.BENCH_STATEMENTS) await logStatements(db);
           const cpu = ((cpuSeconds(server.child.pid) ?? 0) - (cpu0 ?? 0)) / ((performance.now() - t0) / 1000);
           return { label, result, cpu };
         };
@@ -284,9 +283,11 @@ export const suite: BenchSuite = {
         const spanMs = (count / options.wakeRate) * 1000;
         const deadline = firstWake.getTime() + spanMs + Math.max(30_000, spanMs);
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstWake.getTime() - Date.now())));
+        if (process.env.BENCH_STATEMENTS) await resetStatements(db);
         const cpu0 = cpuSeconds(server.child.pid) ?? 0;
         const wakeStarted = performance.now();
         const wakes = await measureWakes(db, firstWake, deadline);
+        if (process.env.BENCH_STATEMENTS) await logStatements(db);
         const wakeCpu =
           ((cpuSeconds(server.child.pid) ?? 0) - cpu0) / ((performance.now() - wakeStarted) / 1000);
         await stop(server.child);
