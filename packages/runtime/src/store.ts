@@ -700,37 +700,23 @@ export interface TakenWakes {
   readonly profiles: Map<string, LoadedProfiles>;
 }
 
-const profileNames = [
-  'id',
-  'user_id',
-  'traits',
-  'computed',
-  'email',
-  'phone',
-  'push_tokens',
-  'timezone',
-  'locale',
-  'orders_count',
-  'lifetime_value',
-  'last_order_at',
-  'first_seen_at',
-  'last_seen_at',
-  'rfm_recency',
-  'rfm_frequency',
-  'rfm_monetary',
-  'suppressed_channels',
-] as const;
-
-type TakenRow = {
+/** What the take statement returns per wait: the enrollment and profile as one JSON value each. */
+interface TakenRow {
   job_id: string | null;
   payload: Record<string, unknown> | null;
   wake_workspace: string | null;
   wake_enrollment: string | null;
   wake_node: string | null;
   wake_visit: number | null;
-} & { [K in keyof EnrollmentRow]: EnrollmentRow[K] | null } & {
-  [K in (typeof profileNames)[number] as `p_${K}`]: unknown;
-};
+  enrollment: JsonRow<EnrollmentRow> | null;
+  profile: JsonRow<ProfileSource & { id: string }> | null;
+}
+
+/** A row read as JSON: its timestamps are strings, made Dates again as pg's own parser makes them. */
+type JsonRow<T> = { [K in keyof T]: T[K] extends Date | null ? string | null : T[K] };
+
+const asDate = (value: string | Date | null | undefined) =>
+  value === null || value === undefined ? null : new Date(value);
 
 /** A uuid out of a job's payload, or null when it is not one (the caller fails such a job). */
 const payloadUuid = (key: string) =>
@@ -778,8 +764,10 @@ export async function takeDueWakes(client: pg.PoolClient, limit: number): Promis
               order by id
                 for update
            )
+           -- One JSON value for each of the enrollment and the profile: a single parse each in the runtime,
+           -- instead of parsing some forty columns one by one (most of its time per wake).
            select wk.job_id::text, wk.payload, wk.w as wake_workspace, wk.e as wake_enrollment, wk.n as wake_node,
-                  wk.v as wake_visit, l.*, ${profileNames.map((c) => `p.${c} as p_${c}`).join(', ')}
+                  wk.v as wake_visit, to_json(l) as enrollment, to_json(p) as profile
              from wakes wk
              left join locked l on l.workspace_id = wk.w and l.id = wk.e
              left join lateral (select ${profileColumns} from profiles
@@ -813,16 +801,34 @@ export async function takeDueWakes(client: pg.PoolClient, limit: number): Promis
             },
           },
     );
-    if (row.id !== null && !enrollments.has(row.id)) enrollments.set(row.id, toState(row as EnrollmentRow));
-    if (row.p_id === null || row.workspace_id === null) continue;
-    let ofWorkspace = profiles.get(row.workspace_id);
+    const enrollment = row.enrollment;
+    if (enrollment === null) continue;
+    if (!enrollments.has(enrollment.id)) {
+      enrollments.set(
+        enrollment.id,
+        toState({
+          ...enrollment,
+          wake_at: asDate(enrollment.wake_at),
+          entered_at: asDate(enrollment.entered_at) as Date,
+          ended_at: asDate(enrollment.ended_at),
+          converted_at: asDate(enrollment.converted_at),
+        }),
+      );
+    }
+    const profile = row.profile;
+    if (profile === null) continue;
+    let ofWorkspace = profiles.get(enrollment.workspace_id);
     if (!ofWorkspace) {
       ofWorkspace = new Map();
-      profiles.set(row.workspace_id, ofWorkspace);
+      profiles.set(enrollment.workspace_id, ofWorkspace);
     }
-    if (!ofWorkspace.has(row.p_id as string)) {
-      const profile = Object.fromEntries(profileNames.map((c) => [c, row[`p_${c}`]]));
-      ofWorkspace.set(row.p_id as string, profile as unknown as ProfileSource & { id: string });
+    if (!ofWorkspace.has(profile.id)) {
+      ofWorkspace.set(profile.id, {
+        ...profile,
+        last_order_at: asDate(profile.last_order_at),
+        first_seen_at: asDate(profile.first_seen_at),
+        last_seen_at: asDate(profile.last_seen_at),
+      });
     }
   }
   // In id order, as loadEnrollmentsById returns them.
