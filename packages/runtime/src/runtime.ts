@@ -11,7 +11,6 @@ import {
   claimDueWakes,
   claimInbox,
   type DueWake,
-  deleteInbox,
   EntryConflict,
   failTimer,
   failWakeJob,
@@ -46,7 +45,7 @@ export interface RuntimeOptions {
   overdueAfterMs?: number;
   /**
    * Fault injection for crash tests: SIGKILL this process right after the named statement of a
-   * runtime transaction (`tl_rt_outbox`, `commit_events`, `commit_wakes`…) has run `count` times.
+   * runtime transaction (`tl_rt_write_events`, `commit_events`, `commit_wakes`…) has run `count` times.
    * Never set in production.
    */
   killAfter?: { statement: string; count: number };
@@ -289,17 +288,19 @@ export class JourneyRuntime {
             claimed = await claimInbox(client, claim);
             if (claimed.length === 0) return null;
             const counts: DecideCounts = { entered: 0, resumed: 0, exited: 0, converted: 0 };
-            for (const [workspaceId, events] of byWorkspace(claimed)) {
+            const groups = [...byWorkspace(claimed)];
+            for (const [i, [workspaceId, events]] of groups.entries()) {
               const now = this.#options.now?.() ?? new Date();
               const decided = await decideEvents(client, workspaceId, events, this.#decideOptions(history));
-              await writeEffects(client, decided.effects, { horizonMs: this.horizonMs, now });
+              await writeEffects(client, decided.effects, {
+                horizonMs: this.horizonMs,
+                now,
+                // With the last workspace's effects: the claimed rows go in that statement.
+                ...(i === groups.length - 1 ? { inboxIds: claimed.map((e) => e.inboxId) } : {}),
+              });
               for (const key of Object.keys(counts) as Array<keyof DecideCounts>)
                 counts[key] += decided.counts[key];
             }
-            await deleteInbox(
-              client,
-              claimed.map((e) => e.inboxId),
-            );
             return counts;
           },
           (counts) => (counts ? 'commit_events' : 'commit_empty'),
@@ -397,7 +398,11 @@ export class JourneyRuntime {
             for (const [workspaceId, group] of byWorkspace(taken.map((t) => t.wake))) {
               const at = this.#options.now?.() ?? new Date();
               const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
-              await writeEffects(client, decided.effects, { horizonMs: this.horizonMs, now: at });
+              await writeEffects(client, decided.effects, {
+                horizonMs: this.horizonMs,
+                now: at,
+                statement: 'tl_rt_write_wakes',
+              });
               this.counts.woken += decided.fired;
               this.counts.stale += decided.stale;
             }
@@ -441,7 +446,11 @@ export class JourneyRuntime {
               for (const [workspaceId, group] of byWorkspace(wakes)) {
                 const now = this.#options.now?.() ?? new Date();
                 const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
-                await writeEffects(client, decided.effects, { horizonMs: this.horizonMs, now });
+                await writeEffects(client, decided.effects, {
+                  horizonMs: this.horizonMs,
+                  now,
+                  statement: 'tl_rt_write_wakes',
+                });
                 this.counts.woken += decided.fired;
                 this.counts.stale += decided.stale;
               }
