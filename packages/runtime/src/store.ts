@@ -83,11 +83,12 @@ function profileColumns(alias: string, prefix: string): string {
 /** The profile of a row selected with `profileColumns(…, 'p_')`; undefined when there was none. */
 function profileOf(row: Record<`p_${string}`, unknown>): ProfileRow | undefined {
   if (typeof row.p_id !== 'string') return undefined;
-  return Object.fromEntries([
-    ['id', row.p_id],
-    ...profileFields.map((f) => [f, row[`p_${f}`]]),
-  ]) as ProfileRow;
+  const profile: Record<string, unknown> = { id: row.p_id };
+  for (const [field, column] of prefixedFields) profile[field] = row[column];
+  return profile as unknown as ProfileRow;
 }
+
+const prefixedFields = profileFields.map((f) => [f, `p_${f}` as const] as const);
 
 function toInboxEvent(row: InboxRow): InboxEvent {
   const profile = profileOf(row);
