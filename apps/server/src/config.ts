@@ -55,6 +55,8 @@ export const configSchema = z.object({
   TOUCHLINE_EDITOR_DIR: optional,
   /** Journey waits due later than this many seconds are held in a table until they come close. */
   TOUCHLINE_WAIT_HORIZON_SECONDS: z.coerce.number().int().min(0).default(900),
+  /** Journey inbox transactions run at once by this process (each over its own people). */
+  TOUCHLINE_RUNTIME_LANES: z.coerce.number().int().min(1).max(16).default(2),
   /** Waits and messages overdue this long with no live job are queued again (a killed worker). */
   TOUCHLINE_OVERDUE_SECONDS: z.coerce.number().min(0.5).default(60),
   /** Crash tests only: `<statement>:<count>` SIGKILLs the process after a runtime statement. */
@@ -91,6 +93,7 @@ export interface Config {
   editorDir: string;
   logLevel: string;
   waitHorizonMs: number;
+  runtimeLanes: number;
   overdueAfterMs: number;
   faultKillAfter: { statement: string; count: number } | undefined;
 }
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     editorDir: c.TOUCHLINE_EDITOR_DIR ? path.resolve(c.TOUCHLINE_EDITOR_DIR) : defaultEditorDir,
     logLevel: c.LOG_LEVEL,
     waitHorizonMs: c.TOUCHLINE_WAIT_HORIZON_SECONDS * 1000,
+    runtimeLanes: c.TOUCHLINE_RUNTIME_LANES,
     overdueAfterMs: c.TOUCHLINE_OVERDUE_SECONDS * 1000,
     faultKillAfter: c.TOUCHLINE_FAULT_KILL_AFTER
       ? {

@@ -48,6 +48,7 @@ export async function startServer(
       registry,
       logger: logger.child({ component: 'runtime' }),
       horizonMs: config.waitHorizonMs,
+      lanes: config.runtimeLanes,
       overdueAfterMs: config.overdueAfterMs,
       ...(config.faultKillAfter ? { killAfter: config.faultKillAfter } : {}),
     });

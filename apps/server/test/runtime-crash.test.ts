@@ -202,10 +202,10 @@ describe('journey runtime durability', () => {
   // Every kill point: before a decision commits (nothing happened; it is done again) and after
   // (it happened; a job or inbox row that survives finds nothing left to do).
   const points = [
-    'tl_rt_insert_enrollments:1',
-    'tl_rt_outbox:1',
+    // The event transaction's one write (enrollments, steps, outbox, waits, inbox rows).
+    'tl_rt_write_events:1',
     'commit_events:1',
-    'tl_rt_update_enrollments:1',
+    'tl_rt_write_wakes:1',
     'commit_wakes:1',
     // The delivery sweep: killed after marking its batch and before the commit (handed over
     // again, same key), and after the commit.
@@ -238,7 +238,7 @@ describe('journey runtime durability', () => {
 
   // With no horizon every wait is a row of journey_timers, taken by the wake sweep in the
   // transaction that commits its effects: killed before that commit, the row is still there.
-  it.each(['tl_rt_take_wakes:1', 'tl_rt_update_enrollments:1', 'tl_rt_steps:1', 'commit_wakes:1'])(
+  it.each(['tl_rt_take_wakes:1', 'tl_rt_write_wakes:1', 'commit_wakes:1'])(
     'waits in journey_timers: SIGKILL right after %s loses no wake and sends nothing twice',
     async (point) => {
       const horizon = { TOUCHLINE_WAIT_HORIZON_SECONDS: '0' };

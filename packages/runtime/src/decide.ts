@@ -14,6 +14,7 @@ import {
   loadEnrollmentsById,
   loadProfiles,
   loadRoutedVersion,
+  type ProfileRow,
 } from './store.js';
 import { transitionEnv } from './transition-env.js';
 import {
@@ -94,7 +95,7 @@ export async function decideEvents(
   // The goal window bounds which ended enrollments a goal event may still convert.
   const goalWindowMs = maxGoalWindow(index, workspaceId, events);
   const [sources, loaded] = await Promise.all([
-    loadProfiles(client, workspaceId, [...profileIds]),
+    profilesOf(client, workspaceId, profileIds, events),
     loadEnrollments(
       client,
       workspaceId,
@@ -166,6 +167,23 @@ export async function decideEvents(
     }
   }
   return { effects, counts };
+}
+
+/** The profiles of these ids: those the inbox claim read with the events, the rest loaded. */
+async function profilesOf(
+  client: pg.PoolClient,
+  workspaceId: string,
+  profileIds: ReadonlySet<string>,
+  events: readonly InboxEvent[],
+): Promise<Map<string, ProfileRow>> {
+  const profiles = new Map<string, ProfileRow>();
+  for (const event of events) {
+    if (event.profile && profileIds.has(event.profile.id)) profiles.set(event.profile.id, event.profile);
+  }
+  const missing = [...profileIds].filter((id) => !profiles.has(id));
+  if (missing.length === 0) return profiles;
+  for (const [id, profile] of await loadProfiles(client, workspaceId, missing)) profiles.set(id, profile);
+  return profiles;
 }
 
 /** A journey an event may enter; `decided` when its trigger rules (the event's alone) already admitted it. */

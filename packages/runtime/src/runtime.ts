@@ -11,7 +11,6 @@ import {
   claimDueWakes,
   claimInbox,
   type DueWake,
-  deleteInbox,
   EntryConflict,
   failTimer,
   failWakeJob,
@@ -40,6 +39,11 @@ export interface RuntimeOptions {
   horizonMs?: number;
   /** Inbox events per transaction at most. */
   batchSize?: number;
+  /**
+   * Inbox transactions run at once, each over its own people: a profile's events always go to
+   * the same lane, so they are decided in the order they were accepted.
+   */
+  lanes?: number;
   /** How often inbox rows left behind (by a crash, or another process) are looked for. */
   sweepIntervalMs?: number;
   now?: () => Date;
@@ -47,7 +51,7 @@ export interface RuntimeOptions {
   overdueAfterMs?: number;
   /**
    * Fault injection for crash tests: SIGKILL this process right after the named statement of a
-   * runtime transaction (`tl_rt_outbox`, `commit_events`, `commit_wakes`…) has run `count` times.
+   * runtime transaction (`tl_rt_write_events`, `commit_events`, `commit_wakes`…) has run `count` times.
    * Never set in production.
    */
   killAfter?: { statement: string; count: number };
@@ -70,8 +74,8 @@ export class JourneyRuntime {
   readonly catalog: JourneyCatalog;
   readonly #pool: pg.Pool;
   readonly #options: RuntimeOptions;
-  readonly #pending: string[] = [];
-  #loop: Promise<void> | undefined;
+  readonly #lanes: Lane[];
+  #sweeping: Promise<void> | undefined;
   #sweeper: NodeJS.Timeout | undefined;
   #overdue: NodeJS.Timeout | undefined;
   #statements = 0;
@@ -99,6 +103,10 @@ export class JourneyRuntime {
       ...(options.connection ? { connection: options.connection } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
+    this.#lanes = Array.from({ length: Math.max(1, Math.floor(options.lanes ?? 2)) }, () => ({
+      pending: [],
+      loop: undefined,
+    }));
     this.#wakes = new GroupCommitter<WakeRequest, void>({
       write: (wakes) => this.#wakeGroup(wakes),
       sizeOf: () => 1,
@@ -139,10 +147,17 @@ export class JourneyRuntime {
     return this.catalog.index.isRelevant(workspaceId, event);
   }
 
-  /** Inbox rows just committed by this process: run them now rather than at the next sweep. */
-  routed(inboxIds: readonly string[]): void {
+  /**
+   * Inbox rows just committed by this process: run them now rather than at the next sweep.
+   * `profileIds` (one per row) picks each row's lane; without them every row goes to the first.
+   */
+  routed(inboxIds: readonly string[], profileIds?: readonly string[]): void {
     if (inboxIds.length === 0 || this.#closed) return;
-    this.#pending.push(...inboxIds);
+    const lanes = this.#lanes;
+    inboxIds.forEach((id, i) => {
+      const profileId = profileIds?.[i];
+      (lanes[profileId === undefined ? 0 : laneOf(profileId, lanes.length)] as Lane).pending.push(id);
+    });
     this.#kick();
   }
 
@@ -228,7 +243,7 @@ export class JourneyRuntime {
 
   /** Runs every inbox row waiting now (tests, and shutdown). */
   async drain(): Promise<void> {
-    while (this.#loop) await this.#loop;
+    await this.#idle();
     await this.#sweep(0);
     await this.#wakes.drain();
   }
@@ -237,36 +252,64 @@ export class JourneyRuntime {
     this.#closed = true;
     if (this.#sweeper) clearInterval(this.#sweeper);
     if (this.#overdue) clearInterval(this.#overdue);
-    while (this.#loop) await this.#loop;
+    await this.#idle();
     await this.#wakes.drain();
     await this.catalog.close();
   }
 
-  /**
-   * Runs the pending inbox rows, then (when `sweep`: the timer, and start-up) those left behind.
-   * Handed-over rows do not sweep: a sweep is a transaction of its own, and run after every
-   * hand-off it held up the events that came in meanwhile.
-   */
+  /** Until no lane runs and no sweep either. */
+  async #idle(): Promise<void> {
+    for (;;) {
+      const running = [...this.#lanes.map((lane) => lane.loop), this.#sweeping].filter(
+        (loop): loop is Promise<void> => loop !== undefined,
+      );
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
+  }
+
+  /** Starts the lanes that have pending rows, and (when `sweep`: the timer, start-up) a sweep. */
   #kick(sweep = false): void {
     if (sweep) this.#sweepWanted = true;
-    if (this.#loop) return;
-    this.#loop = (async () => {
+    for (const lane of this.#lanes) if (lane.pending.length > 0) this.#run(lane);
+    this.#maybeSweep();
+  }
+
+  #run(lane: Lane): void {
+    if (lane.loop || this.#closed) return;
+    lane.loop = (async () => {
       try {
-        while (this.#pending.length > 0) {
-          const ids = this.#pending.splice(0, this.#options.batchSize ?? 1_000);
+        while (lane.pending.length > 0) {
+          const ids = lane.pending.splice(0, this.#options.batchSize ?? 1_000);
           await this.#process({ ids });
-        }
-        if (this.#sweepWanted && !this.#closed) {
-          this.#sweepWanted = false;
-          await this.#sweep(1_000);
         }
       } catch (error) {
         this.#options.logger?.error({ err: error }, 'journey runtime loop failed');
       } finally {
-        this.#loop = undefined;
-        if ((this.#pending.length > 0 || this.#sweepWanted) && !this.#closed) this.#kick();
+        lane.loop = undefined;
+        if (lane.pending.length > 0 && !this.#closed) this.#run(lane);
+        else this.#maybeSweep();
       }
     })();
+  }
+
+  /**
+   * Rows left behind (a crash, another process) are swept only while no lane has rows waiting:
+   * a row of this process still queued in a lane may be older than the sweep's second, and
+   * swept it could be decided before an earlier event of the same person. Rows a lane has
+   * claimed are locked, and the sweep skips them. Handed-over rows do not sweep: a sweep is a
+   * transaction of its own, and run after every hand-off it held up the events that came in.
+   */
+  #maybeSweep(): void {
+    if (!this.#sweepWanted || this.#sweeping || this.#closed) return;
+    if (this.#lanes.some((lane) => lane.pending.length > 0)) return;
+    this.#sweepWanted = false;
+    this.#sweeping = this.#sweep(1_000)
+      .catch((error: unknown) => this.#options.logger?.error({ err: error }, 'journey inbox sweep failed'))
+      .finally(() => {
+        this.#sweeping = undefined;
+        if (this.#sweepWanted) this.#maybeSweep();
+      });
   }
 
   async #sweep(olderThanMs: number): Promise<void> {
@@ -290,17 +333,19 @@ export class JourneyRuntime {
             claimed = await claimInbox(client, claim);
             if (claimed.length === 0) return null;
             const counts: DecideCounts = { entered: 0, resumed: 0, exited: 0, converted: 0 };
-            for (const [workspaceId, events] of byWorkspace(claimed)) {
+            const groups = [...byWorkspace(claimed)];
+            for (const [i, [workspaceId, events]] of groups.entries()) {
               const now = this.#options.now?.() ?? new Date();
               const decided = await decideEvents(client, workspaceId, events, this.#decideOptions(history));
-              await writeEffects(client, decided.effects, { horizonMs: this.horizonMs, now });
+              await writeEffects(client, decided.effects, {
+                horizonMs: this.horizonMs,
+                now,
+                // With the last workspace's effects: the claimed rows go in that statement.
+                ...(i === groups.length - 1 ? { inboxIds: claimed.map((e) => e.inboxId) } : {}),
+              });
               for (const key of Object.keys(counts) as Array<keyof DecideCounts>)
                 counts[key] += decided.counts[key];
             }
-            await deleteInbox(
-              client,
-              claimed.map((e) => e.inboxId),
-            );
             return counts;
           },
           (counts) => (counts ? 'commit_events' : 'commit_empty'),
@@ -371,10 +416,7 @@ export class JourneyRuntime {
         if (taken < batchSize && !stopped) await sleep(intervalMs);
       }
     };
-    const loops = Array.from(
-      { length: Math.max(1, options.lanes ?? 4) },
-      () => loop(),
-    );
+    const loops = Array.from({ length: Math.max(1, options.lanes ?? 4) }, () => loop());
     return async () => {
       stopped = true;
       wakeAll();
@@ -411,7 +453,11 @@ export class JourneyRuntime {
                 profiles: read.profiles.get(workspaceId) ?? new Map(),
               };
               const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]), loaded);
-              await writeEffects(client, decided.effects, { horizonMs: this.horizonMs, now: at });
+              await writeEffects(client, decided.effects, {
+                horizonMs: this.horizonMs,
+                now: at,
+                statement: 'tl_rt_write_wakes',
+              });
               this.counts.woken += decided.fired;
               this.counts.stale += decided.stale;
             }
@@ -455,7 +501,11 @@ export class JourneyRuntime {
               for (const [workspaceId, group] of byWorkspace(wakes)) {
                 const now = this.#options.now?.() ?? new Date();
                 const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
-                await writeEffects(client, decided.effects, { horizonMs: this.horizonMs, now });
+                await writeEffects(client, decided.effects, {
+                  horizonMs: this.horizonMs,
+                  now,
+                  statement: 'tl_rt_write_wakes',
+                });
                 this.counts.woken += decided.fired;
                 this.counts.stale += decided.stale;
               }
@@ -565,6 +615,19 @@ export class JourneyRuntime {
       client.release(broken);
     }
   }
+}
+
+/** Handed-over inbox rows waiting for a lane, and the loop running them. */
+interface Lane {
+  readonly pending: string[];
+  loop: Promise<void> | undefined;
+}
+
+/** A profile's lane: from the last hex digits of its (random) id. */
+function laneOf(profileId: string, lanes: number): number {
+  if (lanes === 1) return 0;
+  const n = Number.parseInt(profileId.slice(-6), 16);
+  return Number.isNaN(n) ? 0 : n % lanes;
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

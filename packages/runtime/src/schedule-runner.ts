@@ -126,7 +126,11 @@ export async function enrollProfiles(
     try {
       return await deps.transaction(async (client) => {
         const decided = await decideDirectEntries(client, routed, page, entry, deps.decideOptions(history));
-        await writeEffects(client, decided.effects, { horizonMs: deps.horizonMs, now: deps.now() });
+        await writeEffects(client, decided.effects, {
+          horizonMs: deps.horizonMs,
+          now: deps.now(),
+          statement: 'tl_rt_write_entries',
+        });
         return decided.entered;
       });
     } catch (error) {

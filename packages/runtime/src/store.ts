@@ -21,7 +21,11 @@ export interface InboxEvent {
   readonly workspaceId: string;
   readonly profileId: string;
   readonly fact: EventFact;
+  /** The profile as the claim read it (one round trip less); absent when it was not read. */
+  readonly profile?: ProfileRow;
 }
+
+export type ProfileRow = ProfileSource & { id: string };
 
 interface InboxRow {
   inbox_id: string;
@@ -35,10 +39,61 @@ interface InboxRow {
   properties: Record<string, unknown>;
   context: Record<string, unknown>;
   timestamp: Date;
+  /** The profile's columns, `p_`-prefixed; `p_id` null when the profile is gone (merged, deleted). */
+  [profileColumn: `p_${string}`]: unknown;
 }
 
+/** The profile columns conditions and send guards read, in `loadProfiles` and the inbox claim. */
+const profileFields = [
+  'user_id',
+  'traits',
+  'computed',
+  'email',
+  'phone',
+  'push_tokens',
+  'timezone',
+  'locale',
+  'orders_count',
+  'lifetime_value',
+  'last_order_at',
+  'first_seen_at',
+  'last_seen_at',
+  'rfm_recency',
+  'rfm_frequency',
+  'rfm_monetary',
+  'suppressed_channels',
+] as const;
+
+/** Selects a profile's fields from `alias`, each named `prefix` + field. */
+function profileColumns(alias: string, prefix: string): string {
+  const plain = profileFields
+    .filter((f) => f !== 'suppressed_channels')
+    .map((f) => `${alias}.${f} as ${prefix}${f}`)
+    .join(', ');
+  // The send guards' suppression list: one primary-key probe per address the profile has.
+  const suppressed = `array(select s.channel from suppressions s
+           where s.workspace_id = ${alias}.workspace_id
+             and (s.channel, s.address) in (('email', touchline_address('email', ${alias}.email)),
+                                            ('sms', touchline_address('sms', ${alias}.phone)),
+                                            ('whatsapp', touchline_address('whatsapp', ${alias}.phone)))
+         ) as ${prefix}suppressed_channels`;
+  return `${alias}.id as ${prefix}id, ${plain}, ${suppressed}`;
+}
+
+/** The profile of a row selected with `profileColumns(…, 'p_')`; undefined when there was none. */
+function profileOf(row: Record<`p_${string}`, unknown>): ProfileRow | undefined {
+  if (typeof row.p_id !== 'string') return undefined;
+  const profile: Record<string, unknown> = { id: row.p_id };
+  for (const [field, column] of prefixedFields) profile[field] = row[column];
+  return profile as unknown as ProfileRow;
+}
+
+const prefixedFields = profileFields.map((f) => [f, `p_${f}` as const] as const);
+
 function toInboxEvent(row: InboxRow): InboxEvent {
+  const profile = profileOf(row);
   return {
+    ...(profile ? { profile } : {}),
     inboxId: row.inbox_id,
     workspaceId: row.workspace_id,
     profileId: row.profile_id,
@@ -56,7 +111,7 @@ function toInboxEvent(row: InboxRow): InboxEvent {
 }
 
 const inboxColumns = `i.id::text as inbox_id, i.workspace_id, e.profile_id, e.message_id, e.type, e.event,
-  e.user_id, e.anonymous_id, e.properties, e.context, e.timestamp`;
+  e.user_id, e.anonymous_id, e.properties, e.context, e.timestamp, ${profileColumns('p', 'p_')}`;
 
 /**
  * Claims inbox rows for this transaction: the given ids (just committed by this process), or the
@@ -74,6 +129,7 @@ export async function claimInbox(
           text: `select ${inboxColumns}
                    from journey_inbox i
                    join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
+                   left join profiles p on p.workspace_id = e.workspace_id and p.id = e.profile_id
                   where i.id = any($1::bigint[])
                   order by i.id
                     for update of i skip locked`,
@@ -84,6 +140,7 @@ export async function claimInbox(
           text: `select ${inboxColumns}
                    from journey_inbox i
                    join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
+                   left join profiles p on p.workspace_id = e.workspace_id and p.id = e.profile_id
                   where i.created_at < now() - make_interval(secs => $1::float8 / 1000) and i.attempts < 5
                   order by i.id
                   limit $2
@@ -91,15 +148,6 @@ export async function claimInbox(
           values: [claim.olderThanMs, claim.limit],
         });
   return result.rows.map(toInboxEvent);
-}
-
-export async function deleteInbox(client: pg.PoolClient, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await client.query({
-    name: 'tl_rt_inbox_delete',
-    text: 'delete from journey_inbox where id = any($1::bigint[])',
-    values: [ids],
-  });
 }
 
 /** An event the runtime could not process: kept (up to 5 attempts) with its error. */
@@ -110,30 +158,25 @@ export async function recordInboxFailure(pool: pg.Pool, id: string, error: strin
   );
 }
 
-const profileColumns = `id, user_id, traits, computed, email, phone, push_tokens, timezone, locale, orders_count,
-  lifetime_value, last_order_at, first_seen_at, last_seen_at, rfm_recency, rfm_frequency, rfm_monetary,
-  -- The send guards' suppression list: one primary-key probe per address the profile has.
-  array(select s.channel from suppressions s
-         where s.workspace_id = profiles.workspace_id
-           and (s.channel, s.address) in (('email', touchline_address('email', profiles.email)),
-                                          ('sms', touchline_address('sms', profiles.phone)),
-                                          ('whatsapp', touchline_address('whatsapp', profiles.phone)))
-  ) as suppressed_channels`;
-
 /** A profile as the transitions read it (`profileFact`), by id. */
-export type LoadedProfiles = Map<string, ProfileSource & { id: string }>;
+export type LoadedProfiles = Map<string, ProfileRow>;
 
 export async function loadProfiles(
   client: pg.PoolClient,
   workspaceId: string,
   profileIds: readonly string[],
 ): Promise<LoadedProfiles> {
-  const result = await client.query<ProfileSource & { id: string }>({
+  const result = await client.query<Record<`p_${string}`, unknown>>({
     name: 'tl_rt_profiles',
-    text: `select ${profileColumns} from profiles where workspace_id = $1 and id = any($2::uuid[])`,
+    text: `select ${profileColumns('profiles', 'p_')} from profiles where workspace_id = $1 and id = any($2::uuid[])`,
     values: [workspaceId, profileIds],
   });
-  return new Map(result.rows.map((row) => [row.id, row]));
+  const profiles = new Map<string, ProfileRow>();
+  for (const row of result.rows) {
+    const profile = profileOf(row);
+    if (profile) profiles.set(profile.id, profile);
+  }
+  return profiles;
 }
 
 interface EnrollmentRow {
@@ -284,7 +327,77 @@ const enrollmentRecord = `id uuid, w uuid, j uuid, v int, p uuid, s text, n text
 export interface WriteOptions {
   readonly horizonMs: number;
   readonly now: Date;
+  /** Inbox rows whose events these effects decide: deleted in the same statement. */
+  readonly inboxIds?: readonly string[];
+  /**
+   * The write statement's name, one per kind of transaction (events, wakes, entries), so that
+   * fault injection can kill a process right after the write of one kind.
+   */
+  readonly statement?: 'tl_rt_write_events' | 'tl_rt_write_wakes' | 'tl_rt_write_entries';
 }
+
+/**
+ * What a runtime transaction decided, in one statement: new and changed enrollments, the step
+ * log, outbox rows, waits (graphile-worker jobs for the near ones, `journey_timers` rows for the
+ * rest) and the removal of the inbox rows decided. Each part is a data-modifying CTE over its own
+ * JSON document (an empty array when there is nothing of that kind), so a transaction makes one
+ * round trip for all of them where it made one per kind; the rows are the same.
+ */
+const writeStatement = `with
+  ins as (
+    insert into enrollments (id, workspace_id, journey_id, journey_version, profile_id, status, current_node,
+      current_visit, visits, context, wait, wake_at, entered_at, updated_at, entry_slot, entry_key, ended_at,
+      end_reason, converted_at, held)
+    select id, w, j, v, p, s, n, cv, vs, c, wt, wa, ea, now(), sl, k, ed, er, ca, h
+      from json_to_recordset($1::json) as x(${enrollmentRecord})
+    on conflict do nothing
+    returning id
+  ),
+  upd as (
+    update enrollments e set journey_version = x.v, status = x.s, current_node = x.n, current_visit = x.cv,
+      visits = x.vs, context = x.c, wait = x.wt, wake_at = x.wa, entry_slot = x.sl, ended_at = x.ed,
+      end_reason = x.er, converted_at = x.ca, held = x.h, updated_at = now()
+      from json_to_recordset($2::json) as x(${enrollmentRecord})
+     where e.workspace_id = x.w and e.id = x.id
+  ),
+  steps as (
+    insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
+      profile_id, type, port, rule, reason, facts, entered_at, left_at)
+    select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
+      from json_to_recordset($3::json) as x(w uuid, en uuid, n text, vi int, j uuid, v int, p uuid, t text,
+           po text, r text, re text, f jsonb, ea timestamptz, la timestamptz)
+    on conflict (workspace_id, enrollment_id, node_id, visit) do update
+      set port = excluded.port, rule = coalesce(excluded.rule, enrollment_steps.rule),
+          reason = coalesce(excluded.reason, enrollment_steps.reason),
+          facts = coalesce(excluded.facts, enrollment_steps.facts), left_at = excluded.left_at
+  ),
+  outbox as (
+    -- A queued row carries its due time (now, or when quiet hours end): the delivery sweep finds
+    -- it by that (apps/worker/src/delivery/sweep.ts), so no job is written beside it. A step
+    -- retried after a crash finds its row (unique per step) and writes nothing.
+    insert into messages (workspace_id, idempotency_key, profile_id, enrollment_id, journey_id, node_id,
+                          channel, template_id, content, status, suppressed_reason, due_at)
+    select w, k, p, en, j, n, ch, tp, c, case when sr is null then 'queued' else 'suppressed' end, sr,
+           case when sr is null then coalesce(at, now()) end
+      from json_to_recordset($4::json) as x(w uuid, k text, p uuid, en uuid, j uuid, n text, ch text,
+           tp uuid, c jsonb, sr text, at timestamptz)
+    on conflict (workspace_id, idempotency_key) do nothing
+  ),
+  timers as (
+    insert into journey_timers (workspace_id, enrollment_id, node_id, visit, wake_at)
+    select w, e, n, v, at from json_to_recordset($5::json) as x(w uuid, e uuid, n text, v int, at timestamptz, k text)
+    on conflict do nothing
+  ),
+  -- A plain select: it runs only because the final select reads it, and only when there are jobs.
+  jobs as (
+    select graphile_worker.add_jobs(array(
+             select row('journey_wake', json_build_object('w', w, 'e', e, 'n', n, 'v', v), null, at, null, k, null,
+                        null)::graphile_worker.job_spec
+               from json_to_recordset($6::json) as x(w uuid, e uuid, n text, v int, at timestamptz, k text)))
+     where json_array_length($6::json) > 0
+  ),
+  inbox as (delete from journey_inbox where id = any($7::bigint[]))
+select (select count(*) from ins)::int as inserted, (select count(*) from jobs)::int as jobs`;
 
 /** Writes what a runtime transaction decided. Throws EntryConflict when an entry lost a race. */
 export async function writeEffects(
@@ -293,47 +406,56 @@ export async function writeEffects(
   options: WriteOptions,
 ): Promise<void> {
   if (effects.released.length > 0) {
+    // Before the insert: a new enrollment may take the slot released here.
     await client.query({
       name: 'tl_rt_release',
       text: 'update enrollments set entry_slot = null where workspace_id = $1 and id = any($2::uuid[])',
       values: [effects.released[0]?.workspaceId, effects.released.map((e) => e.id)],
     });
   }
+  // Before the new waits: a job key cancelled here is not one scheduled below (visits differ).
+  if (effects.cancelled.length > 0) await cancelWakes(client, effects.cancelled);
   const all = [...effects.enrollments.values()];
   const fresh = all.filter((e) => e.isNew);
   const changed = all.filter((e) => !e.isNew);
-  if (fresh.length > 0) {
-    const inserted = await client.query<{ id: string }>({
-      name: 'tl_rt_insert_enrollments',
-      text: `insert into enrollments (id, workspace_id, journey_id, journey_version, profile_id, status, current_node,
-               current_visit, visits, context, wait, wake_at, entered_at, updated_at, entry_slot, entry_key, ended_at,
-               end_reason, converted_at, held)
-             select id, w, j, v, p, s, n, cv, vs, c, wt, wa, ea, now(), sl, k, ed, er, ca, h
-               from json_to_recordset($1::json) as x(${enrollmentRecord})
-             on conflict do nothing
-             returning id`,
-      values: [enrollmentDocument(fresh)],
+  const limit = options.now.getTime() + options.horizonMs;
+  const near = effects.wakes.filter((w) => w.wakeAt.getTime() <= limit);
+  const far = effects.wakes.filter((w) => w.wakeAt.getTime() > limit);
+  const inboxIds = options.inboxIds ?? [];
+  if (all.length + effects.steps.size + effects.outbox.length + effects.wakes.length + inboxIds.length > 0) {
+    const { rows } = await client.query<{ inserted: number }>({
+      name: options.statement ?? 'tl_rt_write_events',
+      text: writeStatement,
+      values: [
+        enrollmentDocument(fresh),
+        enrollmentDocument(changed),
+        stepDocument(effects),
+        outboxDocument(effects),
+        wakeDocument(far),
+        wakeDocument(near),
+        inboxIds,
+      ],
     });
-    if (inserted.rowCount !== fresh.length) {
-      const ok = new Set(inserted.rows.map((r) => r.id));
+    const inserted = rows[0]?.inserted ?? 0;
+    if (inserted !== fresh.length) {
+      // Which ones lost: their ids (new, random) are not in the table.
+      const { rows: mine } = await client.query<{ id: string }>({
+        name: 'tl_rt_inserted',
+        text: 'select id from enrollments where workspace_id = $1 and id = any($2::uuid[])',
+        values: [fresh[0]?.workspaceId, fresh.map((e) => e.id)],
+      });
+      const ok = new Set(mine.map((r) => r.id));
       throw new EntryConflict(
         fresh.filter((e) => !ok.has(e.id)).map((e) => ({ journeyId: e.journeyId, profileId: e.profileId })),
       );
     }
   }
-  if (changed.length > 0) {
-    await client.query({
-      name: 'tl_rt_update_enrollments',
-      text: `update enrollments e set journey_version = x.v, status = x.s, current_node = x.n, current_visit = x.cv,
-               visits = x.vs, context = x.c, wait = x.wt, wake_at = x.wa, entry_slot = x.sl, ended_at = x.ed,
-               end_reason = x.er, converted_at = x.ca, held = x.h, updated_at = now()
-               from json_to_recordset($1::json) as x(${enrollmentRecord})
-              where e.workspace_id = x.w and e.id = x.id`,
-      values: [enrollmentDocument(changed)],
-    });
-  }
-  if (effects.steps.size > 0) {
-    const steps = [...effects.steps.values()].map((s) => ({
+  if (effects.profileUpdates.length > 0) await updateProfiles(client, effects);
+}
+
+function stepDocument(effects: Effects): string {
+  return JSON.stringify(
+    [...effects.steps.values()].map((s) => ({
       w: s.workspaceId,
       en: s.enrollmentId,
       n: s.nodeId,
@@ -348,56 +470,26 @@ export async function writeEffects(
       f: s.facts,
       ea: s.enteredAt.toISOString(),
       la: s.leftAt?.toISOString() ?? null,
-    }));
-    await client.query({
-      name: 'tl_rt_steps',
-      text: `insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
-               profile_id, type, port, rule, reason, facts, entered_at, left_at)
-             select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
-               from json_to_recordset($1::json) as x(w uuid, en uuid, n text, vi int, j uuid, v int, p uuid, t text,
-                    po text, r text, re text, f jsonb, ea timestamptz, la timestamptz)
-             on conflict (workspace_id, enrollment_id, node_id, visit) do update
-               set port = excluded.port, rule = coalesce(excluded.rule, enrollment_steps.rule),
-                   reason = coalesce(excluded.reason, enrollment_steps.reason),
-                   facts = coalesce(excluded.facts, enrollment_steps.facts), left_at = excluded.left_at`,
-      values: [JSON.stringify(steps)],
-    });
-  }
-  if (effects.outbox.length > 0) {
-    // A queued row carries its due time (now, or when quiet hours end): the delivery sweep
-    // finds it by that (apps/worker/src/delivery/sweep.ts), so no job is written beside it. A
-    // step retried after a crash finds its row (unique per step) and writes nothing.
-    await client.query({
-      name: 'tl_rt_outbox',
-      text: `insert into messages (workspace_id, idempotency_key, profile_id, enrollment_id, journey_id, node_id,
-                                   channel, template_id, content, status, suppressed_reason, due_at)
-             select w, k, p, en, j, n, ch, tp, c, case when sr is null then 'queued' else 'suppressed' end, sr,
-                    case when sr is null then coalesce(at, now()) end
-               from json_to_recordset($1::json) as x(w uuid, k text, p uuid, en uuid, j uuid, n text, ch text,
-                    tp uuid, c jsonb, sr text, at timestamptz)
-             on conflict (workspace_id, idempotency_key) do nothing`,
-      values: [
-        JSON.stringify(
-          effects.outbox.map((m) => ({
-            w: m.workspaceId,
-            k: m.idempotencyKey,
-            p: m.profileId,
-            en: m.enrollmentId,
-            j: m.journeyId,
-            n: m.nodeId,
-            ch: m.channel,
-            tp: m.templateId,
-            c: m.content,
-            sr: m.suppressedReason,
-            at: m.sendAt?.toISOString() ?? null,
-          })),
-        ),
-      ],
-    });
-  }
-  if (effects.cancelled.length > 0) await cancelWakes(client, effects.cancelled);
-  if (effects.wakes.length > 0) await scheduleWakes(client, effects.wakes, options);
-  if (effects.profileUpdates.length > 0) await updateProfiles(client, effects);
+    })),
+  );
+}
+
+function outboxDocument(effects: Effects): string {
+  return JSON.stringify(
+    effects.outbox.map((m) => ({
+      w: m.workspaceId,
+      k: m.idempotencyKey,
+      p: m.profileId,
+      en: m.enrollmentId,
+      j: m.journeyId,
+      n: m.nodeId,
+      ch: m.channel,
+      tp: m.templateId,
+      c: m.content,
+      sr: m.suppressedReason,
+      at: m.sendAt?.toISOString() ?? null,
+    })),
+  );
 }
 
 const wakeDocument = (wakes: readonly WakeRow[]) =>
@@ -411,41 +503,6 @@ const wakeDocument = (wakes: readonly WakeRow[]) =>
       k: wakeJobKey(w.enrollmentId, w.nodeId, w.visit),
     })),
   );
-
-/**
- * Waits due within the horizon become graphile-worker jobs keyed by the step (a retried step
- * replaces rather than doubles its job); later ones go to `journey_timers`, promoted as they
- * come due, so the worker's queue holds only what is due soon.
- */
-export async function scheduleWakes(
-  client: pg.PoolClient,
-  wakes: readonly WakeRow[],
-  options: WriteOptions,
-): Promise<void> {
-  const limit = options.now.getTime() + options.horizonMs;
-  const near = wakes.filter((w) => w.wakeAt.getTime() <= limit);
-  const far = wakes.filter((w) => w.wakeAt.getTime() > limit);
-  if (near.length > 0) {
-    await client.query({
-      name: 'tl_rt_wake_jobs',
-      text: `select graphile_worker.add_jobs(array(
-               select row('journey_wake', json_build_object('w', w, 'e', e, 'n', n, 'v', v), null, at, null, k, null,
-                          null)::graphile_worker.job_spec
-                 from json_to_recordset($1::json) as x(w uuid, e uuid, n text, v int, at timestamptz, k text)))`,
-      values: [wakeDocument(near)],
-    });
-  }
-  if (far.length > 0) {
-    await client.query({
-      name: 'tl_rt_wake_timers',
-      text: `insert into journey_timers (workspace_id, enrollment_id, node_id, visit, wake_at)
-             select w, e, n, v, at from json_to_recordset($1::json) as x(w uuid, e uuid, n text, v int, at timestamptz,
-                    k text)
-             on conflict do nothing`,
-      values: [wakeDocument(far)],
-    });
-  }
-}
 
 async function cancelWakes(client: pg.PoolClient, wakes: readonly WakeRow[]): Promise<void> {
   await client.query({
@@ -709,7 +766,7 @@ interface TakenRow {
   wake_node: string | null;
   wake_visit: number | null;
   enrollment: JsonRow<EnrollmentRow> | null;
-  profile: JsonRow<ProfileSource & { id: string }> | null;
+  profile: JsonRow<ProfileRow> | null;
 }
 
 /** A row read as JSON: its timestamps are strings, made Dates again as pg's own parser makes them. */
@@ -770,7 +827,7 @@ export async function takeDueWakes(client: pg.PoolClient, limit: number): Promis
                   wk.v as wake_visit, to_json(l) as enrollment, to_json(p) as profile
              from wakes wk
              left join locked l on l.workspace_id = wk.w and l.id = wk.e
-             left join lateral (select ${profileColumns} from profiles
+             left join lateral (select ${profileColumns('profiles', '')} from profiles
                                  where profiles.workspace_id = l.workspace_id and profiles.id = l.profile_id) p on true
             order by wk.job_id nulls first, wk.e`,
     values: [limit],

@@ -43,11 +43,21 @@ interface Key {
   mac: Buffer;
 }
 
+// Derived once per secret: every sent email signs two or more tokens, and deriving a key is two
+// HMACs. Secrets are few (the current one and those kept for rotation), so the map stays small.
+const derived = new Map<string, Key>();
+
 function keyOf(secret: string): Key {
   if (secret.length === 0) throw new RangeError('a tracking secret must not be empty');
-  const mac = createHmac('sha256', secret).update('touchline tracking token mac').digest();
-  const id = createHmac('sha256', secret).update('touchline tracking token key id').digest()[0] as number;
-  return { id, mac };
+  let key = derived.get(secret);
+  if (!key) {
+    const mac = createHmac('sha256', secret).update('touchline tracking token mac').digest();
+    const id = createHmac('sha256', secret).update('touchline tracking token key id').digest()[0] as number;
+    key = { id, mac };
+    if (derived.size >= 64) derived.clear();
+    derived.set(secret, key);
+  }
+  return key;
 }
 
 function keysOf(secret: TrackingSecret): Key[] {
@@ -77,7 +87,9 @@ function uuidOf(bytes: Buffer): string {
  * const token = signTrackingToken(secret, { kind: 'open', messageId: message.id });
  */
 export function signTrackingToken(secret: TrackingSecret, token: TrackingToken): string {
-  const key = keysOf(secret)[0] as Key;
+  const first = typeof secret === 'string' ? secret : secret[0];
+  if (first === undefined) throw new RangeError('no tracking secret given');
+  const key = keyOf(first);
   const parts = [Buffer.from([version, key.id, kindCodes[token.kind]]), uuidBytes(token.messageId)];
   if (token.kind === 'click') parts.push(Buffer.from(token.url, 'utf8'));
   const body = Buffer.concat(parts);

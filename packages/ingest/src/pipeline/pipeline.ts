@@ -52,7 +52,8 @@ export interface PipelineOptions {
 
 export interface JourneyHandoff {
   isRelevant(workspaceId: string, event: string | null): boolean;
-  routed(inboxIds: readonly string[]): void;
+  /** The inbox rows just committed, with each row's profile. */
+  routed(inboxIds: readonly string[], profileIds: readonly string[]): void;
 }
 
 interface Submission {
@@ -192,7 +193,7 @@ export class IngestPipeline {
     let keys: IdentityKey[] = [];
     let plan: ReturnType<typeof planIdentities> | undefined;
     let open = false;
-    let inbox: string[] = [];
+    let inbox: { ids: string[]; profileIds: string[] } = { ids: [], profileIds: [] };
     try {
       if (events.length > 0) {
         const settings = await this.#settingsFor(client, events);
@@ -249,7 +250,7 @@ export class IngestPipeline {
       if (rejections.length > 0) await insertRejections(client, rejections);
       if (open) await client.query('commit');
       if (plan) this.#identities?.remember(plan.resolved);
-      if (inbox.length > 0) this.#journeys?.routed(inbox);
+      if (inbox.ids.length > 0) this.#journeys?.routed(inbox.ids, inbox.profileIds);
       return results;
     } catch (error) {
       this.#identities?.forget(keys);

@@ -302,8 +302,12 @@ export async function writeEvents(
   profileOf: readonly string[],
   changes: readonly ProfileChanges[],
   routed?: readonly boolean[],
-): Promise<{ fresh: Set<number>; inbox: string[] }> {
-  const result = await client.query<{ fresh: number[] | null; inbox: string[] | null }>({
+): Promise<{ fresh: Set<number>; inbox: { ids: string[]; profileIds: string[] } }> {
+  const result = await client.query<{
+    fresh: number[] | null;
+    inbox: string[] | null;
+    inbox_profiles: string[] | null;
+  }>({
     name: 'tl_ingest_write_events',
     text: `with e as (
              select * from json_to_recordset($1::json) as e(
@@ -325,7 +329,7 @@ export async function writeEvents(
            inbox as (
              insert into journey_inbox (workspace_id, event_id, profile_id)
              select w, eid, pr from fresh where jr order by i
-             returning id
+             returning id, profile_id
            ),
            -- What every new event says (seen times, orders): plain hash aggregates.
            changes as (
@@ -388,10 +392,15 @@ export async function writeEvents(
            )
            select touchline_assert_profiles_updated((select count(*) from updated), (select count(*) from changes)),
                   (select array_agg(i) from fresh) as fresh,
-                  (select array_agg(id::text) from inbox) as inbox`,
+                  (select array_agg(id::text order by id) from inbox) as inbox,
+                  (select array_agg(profile_id::text order by id) from inbox) as inbox_profiles`,
     values: [eventsDocument(events, profileOf, changes, routed)],
   });
-  return { fresh: new Set(result.rows[0]?.fresh ?? []), inbox: result.rows[0]?.inbox ?? [] };
+  const row = result.rows[0];
+  return {
+    fresh: new Set(row?.fresh ?? []),
+    inbox: { ids: row?.inbox ?? [], profileIds: row?.inbox_profiles ?? [] },
+  };
 }
 
 export interface Rejection {
