@@ -67,12 +67,21 @@ async function resetStatements(db: pg.Client): Promise<void> {
 
 /** The busiest statements since resetStatements, by total execution time. */
 async function logStatements(db: pg.Client): Promise<void> {
-  const { rows } = await db.query<{ q: string; ms: number; calls: number; rows: number; wal: number }>(
+  const { rows } = await db.query<{
+    q: string;
+    ms: number;
+    calls: number;
+    rows: number;
+    wal: number;
+    blocks: number;
+  }>(
     `select left(regexp_replace(query, '\\s+', ' ', 'g'), 80) as q, round(total_exec_time)::int as ms, calls::int,
-            rows::int, (wal_bytes / 1e6)::int as wal
+            rows::int, (wal_bytes / 1e6)::int as wal,
+            round((shared_blks_hit + shared_blks_read) / greatest(calls, 1))::int as blocks
        from pg_stat_statements order by total_exec_time desc limit 12`,
   );
-  for (const r of rows) log(`  ${r.ms} ms, ${r.calls} calls, ${r.rows} rows, ${r.wal} MB WAL: ${r.q}`);
+  for (const r of rows)
+    log(`  ${r.ms} ms, ${r.calls} calls, ${r.rows} rows, ${r.wal} MB WAL, ${r.blocks} blocks a call: ${r.q}`);
 }
 
 const perEventNote = (ms: number) => `${fmt(ms * 1e6, 0)} ns per event (median)`;
