@@ -96,6 +96,25 @@ describe('embedded PostgreSQL', () => {
     await server.stop();
   });
 
+  it('connects Touchline through the Unix socket in the cluster directory, with TCP still open for tools', async () => {
+    const server = await start(tempDir('touchline-embedded-'));
+    expect(new URL(server.url).searchParams.get('host')).toBe(server.clusterDir);
+    // A Unix-socket connection has no server address.
+    const [viaSocket] = await sql<{ addr: string | null }>(
+      server.url,
+      'select inet_server_addr()::text as addr',
+    );
+    expect(viaSocket?.addr).toBeNull();
+    const tcp = new URL(server.url);
+    tcp.search = '';
+    const [viaTcp] = await sql<{ addr: string | null }>(
+      tcp.toString(),
+      'select inet_server_addr()::text as addr',
+    );
+    expect(viaTcp?.addr).toBe('127.0.0.1/32');
+    await server.stop();
+  });
+
   it('shares the server of a live Touchline process instead of starting a second one', async () => {
     const dataDir = tempDir('touchline-embedded-');
     const { child, info } = await startInChild(dataDir);
