@@ -238,7 +238,7 @@ describe('journey runtime durability', () => {
 
   // With no horizon every wait is a row of journey_timers, taken by the wake sweep in the
   // transaction that commits its effects: killed before that commit, the row is still there.
-  it.each(['tl_rt_take_wakes:1', 'tl_rt_write_wakes:1', 'commit_wakes:1'])(
+  it.each(['tl_rt_claim_timers:1', 'tl_rt_write_wakes:1', 'commit_wakes:1'])(
     'waits in journey_timers: SIGKILL right after %s loses no wake and sends nothing twice',
     async (point) => {
       const horizon = { TOUCHLINE_WAIT_HORIZON_SECONDS: '0' };

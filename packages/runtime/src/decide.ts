@@ -9,7 +9,6 @@ import type { WorkspaceMessaging } from './guards.js';
 import type { RoutedVersion, RoutingIndex } from './routing.js';
 import {
   type InboxEvent,
-  type LoadedProfiles,
   loadEnrollments,
   loadEnrollmentsById,
   loadProfiles,
@@ -341,20 +340,16 @@ export async function decideWakes(
   workspaceId: string,
   wakes: readonly WakeRequest[],
   options: DecideOptions,
-  /** The enrollments (locked) and profiles already read with the wakes (takeDueWakes). */
-  loaded?: { readonly enrollments: readonly EnrollmentState[]; readonly profiles: LoadedProfiles },
 ): Promise<{ effects: Effects; fired: number; stale: number; held: number }> {
   const effects = new Effects();
   let fired = 0;
   let stale = 0;
   let held = 0;
-  const enrollments =
-    loaded?.enrollments ??
-    (await loadEnrollmentsById(
-      client,
-      workspaceId,
-      wakes.map((w) => w.enrollmentId),
-    ));
+  const enrollments = await loadEnrollmentsById(
+    client,
+    workspaceId,
+    wakes.map((w) => w.enrollmentId),
+  );
   const byId = new Map(enrollments.map((e) => [e.id, e]));
   const due = wakes.filter((wake) => {
     const e = byId.get(wake.enrollmentId);
@@ -367,13 +362,11 @@ export async function decideWakes(
     if (!current) stale++;
     return current;
   });
-  const sources =
-    loaded?.profiles ??
-    (await loadProfiles(
-      client,
-      workspaceId,
-      due.map((w) => byId.get(w.enrollmentId)?.profileId as string),
-    ));
+  const sources = await loadProfiles(
+    client,
+    workspaceId,
+    due.map((w) => byId.get(w.enrollmentId)?.profileId as string),
+  );
   const states = new Map<string, ProfileState>();
   const checked = new Map<string, Promise<RoutedVersion | undefined>>();
   for (const wake of due) {

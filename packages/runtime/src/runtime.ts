@@ -19,7 +19,6 @@ import {
   promoteTimers,
   recordInboxFailure,
   requeueOverdue,
-  takeDueWakes,
   type WakeClaim,
   writeEffects,
 } from './store.js';
@@ -437,22 +436,12 @@ export class JourneyRuntime {
       try {
         await this.#transaction(
           async (client) => {
-            // A batch of whatever is due reads its enrollments and profiles in the statement that
-            // takes it; a wait retried alone (below) is taken, then read, as a graphile-worker job is.
-            const read = 'limit' in claim ? await takeDueWakes(client, claim.limit) : undefined;
-            taken = read ? read.taken : await claimDueWakes(client, claim);
-            const malformed = taken.find((t) => !isWake(t.wake));
-            if (malformed)
-              throw new Error(
-                `a journey_wake job has a malformed payload (a workspace and an enrollment uuid, a node, a visit): ${JSON.stringify(malformed.wake)}`,
-              );
+            taken = await claimDueWakes(client, claim);
+            if (taken.some((t) => !isWake(t.wake)))
+              throw new Error('a journey_wake job has a malformed payload');
             for (const [workspaceId, group] of byWorkspace(taken.map((t) => t.wake))) {
               const at = this.#options.now?.() ?? new Date();
-              const loaded = read && {
-                enrollments: read.enrollments.filter((e) => e.workspaceId === workspaceId),
-                profiles: read.profiles.get(workspaceId) ?? new Map(),
-              };
-              const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]), loaded);
+              const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
               await writeEffects(client, decided.effects, {
                 horizonMs: this.horizonMs,
                 now: at,
@@ -630,15 +619,10 @@ function laneOf(profileId: string, lanes: number): number {
   return Number.isNaN(n) ? 0 : n % lanes;
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** takeDueWakes reads a job's enrollment only when its payload names uuids: others fail here. */
 function isWake(wake: WakeRequest): boolean {
   return (
     typeof wake.workspaceId === 'string' &&
-    uuid.test(wake.workspaceId) &&
     typeof wake.enrollmentId === 'string' &&
-    uuid.test(wake.enrollmentId) &&
     typeof wake.nodeId === 'string' &&
     Number.isInteger(wake.visit)
   );

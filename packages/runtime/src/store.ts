@@ -158,14 +158,11 @@ export async function recordInboxFailure(pool: pg.Pool, id: string, error: strin
   );
 }
 
-/** A profile as the transitions read it (`profileFact`), by id. */
-export type LoadedProfiles = Map<string, ProfileRow>;
-
 export async function loadProfiles(
   client: pg.PoolClient,
   workspaceId: string,
   profileIds: readonly string[],
-): Promise<LoadedProfiles> {
+): Promise<Map<string, ProfileRow>> {
   const result = await client.query<Record<`p_${string}`, unknown>>({
     name: 'tl_rt_profiles',
     text: `select ${profileColumns('profiles', 'p_')} from profiles where workspace_id = $1 and id = any($2::uuid[])`,
@@ -747,120 +744,6 @@ async function claimDueTimers(
     jobId: null,
     wake: { workspaceId: r.workspace_id, enrollmentId: r.enrollment_id, nodeId: r.node_id, visit: r.visit },
   }));
-}
-
-/** A due wait taken with its enrollment (locked) and profile: what deciding it reads. */
-export interface TakenWakes {
-  readonly taken: DueWake[];
-  readonly enrollments: EnrollmentState[];
-  /** By workspace. */
-  readonly profiles: Map<string, LoadedProfiles>;
-}
-
-/** What the take statement returns per wait: the wait, its enrollment's columns, its profile's (`p_`). */
-type TakenRow = {
-  job_id: string | null;
-  payload: Record<string, unknown> | null;
-  wake_workspace: string | null;
-  wake_enrollment: string | null;
-  wake_node: string | null;
-  wake_visit: number | null;
-} & { [K in keyof EnrollmentRow]: EnrollmentRow[K] | null } & Record<`p_${string}`, unknown>;
-
-/** A uuid out of a job's payload, or null when it is not one (the caller fails such a job). */
-const payloadUuid = (key: string) =>
-  `case when payload ->> '${key}' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-        then (payload ->> '${key}')::uuid end`;
-
-/**
- * Takes up to `limit` due waits — rows of `journey_timers` first, then `journey_wake` jobs, as
- * claimDueWakes — and reads what deciding them needs, their enrollments locked `for update` (in
- * id order, as every runtime transaction locks them) and the enrollments' profiles, in one
- * statement instead of four: with the sweep's lanes waiting on round trips rather than on the
- * database, each statement of a wake transaction was a lane's turn lost. The timers and jobs are
- * deleted by this statement, so they are gone exactly when the effects commit.
- */
-export async function takeDueWakes(client: pg.PoolClient, limit: number): Promise<TakenWakes> {
-  const result = await client.query<TakenRow>({
-    name: 'tl_rt_take_wakes',
-    text: `with timers as (
-             delete from journey_timers
-              where ctid = any(array(select ctid from journey_timers where wake_at <= now()
-                                      order by wake_at limit $1 for update skip locked))
-             returning workspace_id, enrollment_id, node_id, visit
-           ),
-           jobs as (
-             delete from graphile_worker._private_jobs j
-              where j.id in (
-                select id from graphile_worker._private_jobs
-                 where is_available and job_queue_id is null and run_at <= now()
-                   and task_id = (select id from graphile_worker._private_tasks where identifier = 'journey_wake')
-                 order by priority, run_at
-                 limit greatest(0, $1 - (select count(*) from timers))
-                   for update skip locked)
-             returning j.id, j.payload
-           ),
-           wakes as (
-             select null::bigint as job_id, null::json as payload, workspace_id as w, enrollment_id as e,
-                    node_id as n, visit as v
-               from timers
-             union all
-             select id, payload, ${payloadUuid('w')}, ${payloadUuid('e')}, null, null from jobs
-           ),
-           locked as materialized (
-             select ${enrollmentColumns} from enrollments
-              where (workspace_id, id) in (select w, e from wakes)
-              order by id
-                for update
-           )
-           select wk.job_id::text, wk.payload, wk.w as wake_workspace, wk.e as wake_enrollment, wk.n as wake_node,
-                  wk.v as wake_visit, l.*, ${profileColumns('p', 'p_')}
-             from wakes wk
-             left join locked l on l.workspace_id = wk.w and l.id = wk.e
-             left join profiles p on p.workspace_id = l.workspace_id and p.id = l.profile_id
-            order by wk.job_id nulls first, wk.e`,
-    values: [limit],
-  });
-  const taken: DueWake[] = [];
-  const enrollments = new Map<string, EnrollmentState>();
-  const profiles = new Map<string, LoadedProfiles>();
-  for (const row of result.rows) {
-    taken.push(
-      row.job_id === null
-        ? {
-            jobId: null,
-            wake: {
-              workspaceId: row.wake_workspace as string,
-              enrollmentId: row.wake_enrollment as string,
-              nodeId: row.wake_node as string,
-              visit: row.wake_visit as number,
-            },
-          }
-        : {
-            jobId: row.job_id,
-            // Checked by the caller (a malformed payload fails its job), as claimDueJobs's.
-            wake: {
-              workspaceId: row.payload?.w as string,
-              enrollmentId: row.payload?.e as string,
-              nodeId: row.payload?.n as string,
-              visit: row.payload?.v as number,
-            },
-          },
-    );
-    if (row.id === null || row.workspace_id === null) continue;
-    if (!enrollments.has(row.id)) enrollments.set(row.id, toState(row as EnrollmentRow));
-    const profile = profileOf(row);
-    if (!profile) continue;
-    let ofWorkspace = profiles.get(row.workspace_id);
-    if (!ofWorkspace) {
-      ofWorkspace = new Map();
-      profiles.set(row.workspace_id, ofWorkspace);
-    }
-    if (!ofWorkspace.has(profile.id)) ofWorkspace.set(profile.id, profile);
-  }
-  // In id order, as loadEnrollmentsById returns them.
-  const sorted = [...enrollments.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { taken, enrollments: sorted, profiles };
 }
 
 interface TimerRow {
