@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -508,6 +508,44 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds of a PostgreSQL server started on `dataDir`: its postmaster (with the children it
+ * has reaped) and every live child — the backends, WAL writer, checkpointer. Undefined when no
+ * such server runs here (an external DATABASE_URL). Other servers on the machine (tests'
+ * embedded ones) are not counted.
+ */
+export function postgresCpuSeconds(dataDir: string): number | undefined {
+  const stat = (pid: string) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  let postmaster: string | undefined;
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  for (const pid of pids) {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const d = args.indexOf('-D');
+      const dir = args[d + 1];
+      if (
+        d >= 0 &&
+        dir &&
+        (dir === dataDir || dir.startsWith(`${dataDir}/`)) &&
+        args[0]?.endsWith('postgres')
+      )
+        postmaster = pid;
+    } catch {}
+  }
+  if (!postmaster) return undefined;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = stat(pid);
+      // Fields after the command: state, ppid, … utime (11), stime (12), cutime (13), cstime (14).
+      if (pid === postmaster)
+        ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      else if (fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks / 100;
 }
 
 export function tempDir(): string {

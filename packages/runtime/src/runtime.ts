@@ -22,6 +22,7 @@ import {
   type WakeClaim,
   writeEffects,
 } from './store.js';
+import { WakeFloor } from './wake-floor.js';
 
 export interface RuntimeLogger extends CatalogLogger {
   error(object: object, message: string): void;
@@ -401,13 +402,17 @@ export class JourneyRuntime {
     let stopped = false;
     this.#sweeps++;
     const { sleep, wakeAll } = interruptibleSleep();
+    // Shared by the lanes: where the timers not yet taken begin.
+    const floor = new WakeFloor();
     // While nothing is due, a lane polls with one probe outside any transaction.
     const loop = async () => {
       let taken = 0;
       while (!stopped && !this.#closed) {
         try {
           taken =
-            taken === 0 && !(await hasDueWakes(this.#pool)) ? 0 : await this.#wakeBatch({ limit: batchSize });
+            taken === 0 && !(await hasDueWakes(this.#pool, floor.value))
+              ? 0
+              : await this.#wakeBatch({ limit: batchSize }, floor);
         } catch (error) {
           taken = 0;
           this.#options.logger?.warn({ err: error }, 'journey wake sweep failed');
@@ -430,13 +435,16 @@ export class JourneyRuntime {
    * graphile-worker's backoff (tried again later, up to its `max_attempts`), so one bad timer
    * holds up no other.
    */
-  async #wakeBatch(claim: WakeClaim): Promise<number> {
+  async #wakeBatch(claim: WakeClaim, floor?: WakeFloor): Promise<number> {
     let taken: DueWake[] = [];
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#transaction(
           async (client) => {
-            taken = await claimDueWakes(client, claim);
+            taken = await claimDueWakes(
+              client,
+              'limit' in claim && floor ? { ...claim, from: floor.value } : claim,
+            );
             if (taken.some((t) => !isWake(t.wake)))
               throw new Error('a journey_wake job has a malformed payload');
             for (const [workspaceId, group] of byWorkspace(taken.map((t) => t.wake))) {
@@ -454,8 +462,11 @@ export class JourneyRuntime {
           },
           (count) => (count > 0 ? 'commit_wakes' : 'commit_empty'),
         );
+        floor?.advance(taken);
         return taken.length;
       } catch (error) {
+        // What this claim took is back in the table, below the floor perhaps.
+        floor?.drop();
         if (isRetryable(error) && attempt < 6) continue;
         if (taken.length > 1) {
           this.#options.logger?.warn(

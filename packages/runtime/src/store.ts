@@ -681,6 +681,8 @@ export async function loadRoutedVersion(
 export interface DueWake {
   /** The graphile-worker job's id; null for a row of `journey_timers`. */
   readonly jobId: string | null;
+  /** When a row of `journey_timers` was due (the sweep's floor: see startWakeSweep). */
+  readonly wakeAt?: Date;
   readonly wake: {
     readonly workspaceId: string;
     readonly enrollmentId: string;
@@ -691,7 +693,8 @@ export interface DueWake {
 
 /** What one wake transaction may take: anything due (up to a limit), or exactly these. */
 export type WakeClaim =
-  | { readonly limit: number }
+  /** `from`: no timer due before it is looked for (null: all of them). */
+  | { readonly limit: number; readonly from?: Date | null }
   | { readonly jobIds: readonly string[] }
   | { readonly timers: readonly DueWake['wake'][] };
 
@@ -704,7 +707,7 @@ export type WakeClaim =
 export async function claimDueWakes(client: pg.PoolClient, claim: WakeClaim): Promise<DueWake[]> {
   if ('jobIds' in claim) return claimDueJobs(client, claim.jobIds.length, claim.jobIds);
   if ('timers' in claim) return claimDueTimers(client, claim.timers.length, claim.timers);
-  const timers = await claimDueTimers(client, claim.limit);
+  const timers = await claimDueTimers(client, claim.limit, undefined, claim.from ?? null);
   if (timers.length >= claim.limit) return timers;
   return [...timers, ...(await claimDueJobs(client, claim.limit - timers.length))];
 }
@@ -717,6 +720,7 @@ async function claimDueTimers(
   client: pg.PoolClient,
   limit: number,
   only?: readonly DueWake['wake'][],
+  from: Date | null = null,
 ): Promise<DueWake[]> {
   const result = only
     ? await client.query<TimerRow>({
@@ -735,13 +739,15 @@ async function claimDueTimers(
     : await client.query<TimerRow>({
         name: 'tl_rt_claim_timers',
         text: `delete from journey_timers
-                where ctid = any(array(select ctid from journey_timers where wake_at <= now()
+                where ctid = any(array(select ctid from journey_timers
+                                        where wake_at >= coalesce($2::timestamptz, '-infinity') and wake_at <= now()
                                         order by wake_at limit $1 for update skip locked))
-               returning workspace_id, enrollment_id, node_id, visit`,
-        values: [limit],
+               returning workspace_id, enrollment_id, node_id, visit, wake_at`,
+        values: [limit, from],
       });
   return result.rows.map((r) => ({
     jobId: null,
+    ...(r.wake_at ? { wakeAt: r.wake_at } : {}),
     wake: { workspaceId: r.workspace_id, enrollmentId: r.enrollment_id, nodeId: r.node_id, visit: r.visit },
   }));
 }
@@ -751,6 +757,7 @@ interface TimerRow {
   enrollment_id: string;
   node_id: string;
   visit: number;
+  wake_at?: Date;
 }
 
 /**
@@ -791,15 +798,20 @@ async function claimDueJobs(
   }));
 }
 
-/** Whether any wait is due: the idle sweep's probe, two index lookups, no transaction. */
-export async function hasDueWakes(pool: pg.Pool): Promise<boolean> {
+/**
+ * Whether any wait is due: the idle sweep's probe, two index lookups, no transaction; `from` as
+ * for claimDueWakes.
+ */
+export async function hasDueWakes(pool: pg.Pool, from: Date | null = null): Promise<boolean> {
   const result = await pool.query({
     name: 'tl_rt_due_wakes',
-    text: `select 1 where exists (select 1 from journey_timers where wake_at <= now())
+    text: `select 1 where exists (select 1 from journey_timers
+                                   where wake_at >= coalesce($1::timestamptz, '-infinity') and wake_at <= now())
               or exists (select 1 from graphile_worker._private_jobs
                           where is_available and job_queue_id is null and run_at <= now()
                             and task_id = (select id from graphile_worker._private_tasks
                                             where identifier = 'journey_wake'))`,
+    values: [from],
   });
   return (result.rowCount ?? 0) > 0;
 }

@@ -162,7 +162,13 @@ export async function cloneWaiting(client: pg.Client, journeyId: string, count: 
  * wait is followed by its exit) or `deadline`, sampling the database meanwhile. Lateness is the
  * enrollment's `ended_at` (the runtime's clock when it ran the wake) minus its due time.
  */
-export async function measureWakes(client: pg.Client, firstWake: Date, deadline: number) {
+export async function measureWakes(
+  client: pg.Client,
+  firstWake: Date,
+  deadline: number,
+  /** Called once every copy is woken (or at the deadline), before the bench's own big reads. */
+  onDone: () => void = () => {},
+) {
   // Updates of enrollments, and how many were HOT (no index entry written), during the wakes:
   // statistics flushed by the backends at most once a second, so the last second may be missing.
   const updates = async () => {
@@ -182,6 +188,7 @@ export async function measureWakes(client: pg.Client, firstWake: Date, deadline:
     if (!rows[0]?.left || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  onDone();
   const busy = await activity.stop();
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   const updates1 = await updates();

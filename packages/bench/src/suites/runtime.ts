@@ -4,6 +4,7 @@ import pg from 'pg';
 import {
   CLIENTS,
   cpuSeconds,
+  postgresCpuSeconds,
   rawReference,
   reset,
   seed,
@@ -58,6 +59,31 @@ const row = (
 const none = { medianMs: Number.NaN, p95Ms: Number.NaN, runs: 1 };
 const measureLabel = (label: string) => (label.endsWith('worker on') ? ' (with their deliveries)' : '');
 const log = (line: string) => process.stderr.write(`[runtime] ${line}\n`);
+
+/** BENCH_STATEMENTS=1: statistics of the statements run from here on (see logStatements). */
+async function resetStatements(db: pg.Client): Promise<void> {
+  await db.query('create extension if not exists pg_stat_statements');
+  await db.query('select pg_stat_statements_reset()');
+}
+
+/** The busiest statements since resetStatements, by total execution time. */
+async function logStatements(db: pg.Client): Promise<void> {
+  const { rows } = await db.query<{
+    q: string;
+    ms: number;
+    calls: number;
+    rows: number;
+    wal: number;
+    blocks: number;
+  }>(
+    `select left(regexp_replace(query, '\\s+', ' ', 'g'), 80) as q, round(total_exec_time)::int as ms, calls::int,
+            rows::int, (wal_bytes / 1e6)::int as wal,
+            round((shared_blks_hit + shared_blks_read) / greatest(calls, 1))::int as blocks
+       from pg_stat_statements order by total_exec_time desc limit 12`,
+  );
+  for (const r of rows)
+    log(`  ${r.ms} ms, ${r.calls} calls, ${r.rows} rows, ${r.wal} MB WAL, ${r.blocks} blocks a call: ${r.q}`);
+}
 
 const perEventNote = (ms: number) => `${fmt(ms * 1e6, 0)} ns per event (median)`;
 
@@ -172,26 +198,9 @@ export const suite: BenchSuite = {
           log(`end to end, ${label}`);
           const cpu0 = cpuSeconds(server.child.pid);
           const t0 = performance.now();
-          if (process.env.BENCH_STATEMENTS) {
-            await db.query('create extension if not exists pg_stat_statements');
-            await db.query('select pg_stat_statements_reset()');
-          }
+          if (process.env.BENCH_STATEMENTS) await resetStatements(db);
           const result = await endToEnd(server.url, db, batches, { warmupMs, measureMs, deliveries });
-          if (process.env.BENCH_STATEMENTS) {
-            const { rows } = await db.query<{
-              q: string;
-              ms: number;
-              calls: number;
-              rows: number;
-              wal: number;
-            }>(
-              `select left(regexp_replace(query, '\\s+', ' ', 'g'), 60) as q, round(total_exec_time)::int as ms, calls::int,
-                      rows::int, (wal_bytes / 1e6)::int as wal
-                 from pg_stat_statements order by total_exec_time desc limit 12`,
-            );
-            for (const r of rows)
-              log(`  ${r.ms} ms, ${r.calls} calls, ${r.rows} rows, ${r.wal} MB WAL: ${r.q}`);
-          }
+          if (process.env.BENCH_STATEMENTS) await logStatements(db);
           const cpu = ((cpuSeconds(server.child.pid) ?? 0) - (cpu0 ?? 0)) / ((performance.now() - t0) / 1000);
           return { label, result, cpu };
         };
@@ -284,9 +293,23 @@ export const suite: BenchSuite = {
         const spanMs = (count / options.wakeRate) * 1000;
         const deadline = firstWake.getTime() + spanMs + Math.max(30_000, spanMs);
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstWake.getTime() - Date.now())));
+        if (process.env.BENCH_STATEMENTS) await resetStatements(db);
         const cpu0 = cpuSeconds(server.child.pid) ?? 0;
+        // The work per wake, as CPU time: on a shared machine steadier than the rate it allows.
+        const postgresCpu0 = external ? undefined : postgresCpuSeconds(pgDir);
+        let work = { touchline: Number.NaN, postgres: Number.NaN };
         const wakeStarted = performance.now();
-        const wakes = await measureWakes(db, firstWake, deadline);
+        const wakes = await measureWakes(db, firstWake, deadline, () => {
+          const postgresCpu = postgresCpu0 === undefined ? undefined : postgresCpuSeconds(pgDir);
+          work = {
+            touchline: (cpuSeconds(server.child.pid) ?? Number.NaN) - cpu0,
+            postgres:
+              postgresCpu === undefined || postgresCpu0 === undefined
+                ? Number.NaN
+                : postgresCpu - postgresCpu0,
+          };
+        });
+        if (process.env.BENCH_STATEMENTS) await logStatements(db);
         const wakeCpu =
           ((cpuSeconds(server.child.pid) ?? 0) - cpu0) / ((performance.now() - wakeStarted) / 1000);
         await stop(server.child);
@@ -310,7 +333,7 @@ export const suite: BenchSuite = {
           row(
             `${fmt(count)} waiting enrollments (${fmt(apiCount)} through /v1/batch at ${fmt(api.perSecond)}/s, the rest copied by SQL in ${fmt(created.ms / 1000, 1)} s, jobs done ${fmt(-created.overrunMs / 1000, 1)} s before the first was due), due at ${fmt(options.wakeRate)}/s`,
             { medianMs: wakes.p50, p95Ms: Number.NaN, runs: wakes.woken },
-            `woken ${fmt(wakes.woken)} at ${fmt(wakes.perSecond)}/s (${ratio(wakes.perSecond, best)} the best reference; goal ≥ 10,000/s: ${verdict(wakes.perSecond >= 10_000 && wakes.woken === count)}); lateness p50 ${fmt(wakes.p50)} ms, p99 ${fmt(wakes.p99)} ms, max ${fmt(wakes.maxMs)} ms, p99 counting the unwoken ${fmt(wakes.p99WithUnwoken)} ms (goal ≤ 1 s: ${verdict(wakes.p99WithUnwoken <= 1_000)}); Touchline at ${fmt(wakeCpu * 100)} % of a core; enrollment updates ${fmt(wakes.enrollmentUpdates)}, HOT ${fmt(wakes.hotUpdates)}; PostgreSQL backends: ${wakes.activity}`,
+            `woken ${fmt(wakes.woken)} at ${fmt(wakes.perSecond)}/s (${ratio(wakes.perSecond, best)} the best reference; goal ≥ 10,000/s: ${verdict(wakes.perSecond >= 10_000 && wakes.woken === count)}); lateness p50 ${fmt(wakes.p50)} ms, p99 ${fmt(wakes.p99)} ms, max ${fmt(wakes.maxMs)} ms, p99 counting the unwoken ${fmt(wakes.p99WithUnwoken)} ms (goal ≤ 1 s: ${verdict(wakes.p99WithUnwoken <= 1_000)}); Touchline at ${fmt(wakeCpu * 100)} % of a core; CPU per wake: Touchline ${fmt((work.touchline / wakes.woken) * 1e6)} µs, PostgreSQL ${fmt((work.postgres / wakes.woken) * 1e6)} µs; enrollment updates ${fmt(wakes.enrollmentUpdates)}, HOT ${fmt(wakes.hotUpdates)}; PostgreSQL backends: ${wakes.activity}`,
             { perSecond: wakes.perSecond, unit: 'wakes' },
           ),
         );
