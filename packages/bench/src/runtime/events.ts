@@ -50,13 +50,20 @@ export async function endToEnd(
   url: string,
   client: pg.Client,
   batches: readonly Batch[],
-  options: { warmupMs: number; measureMs: number; deliveries?: boolean },
+  options: {
+    warmupMs: number;
+    measureMs: number;
+    deliveries?: boolean;
+    /** CPU seconds used so far by Touchline and its PostgreSQL (not the load generator). */
+    cpuSeconds?: () => number | undefined;
+  },
 ) {
   await touchlineBatches(url, batches, { warmupMs: 0, measureMs: options.warmupMs });
   await inboxDrained(client, 300_000);
   if (options.deliveries) await deliveriesSettled(client, 60_000);
   const before = await counts(client);
   const work0 = await work(client);
+  const cpu0 = options.cpuSeconds?.();
   const activity = sampleActivity(client);
   const started = performance.now();
   const sent = await touchlineBatches(url, batches, { warmupMs: 0, measureMs: options.measureMs });
@@ -69,6 +76,7 @@ export async function endToEnd(
   // The window's work per acknowledged event, deliveries included when the worker is on.
   if (options.deliveries) await deliveriesSettled(client, 60_000);
   const work1 = await work(client);
+  const cpu1 = options.cpuSeconds?.();
   const seconds = (drained - started) / 1000;
   return {
     ...sent,
@@ -82,6 +90,11 @@ export async function endToEnd(
     activity: busy,
     walPerEvent: (work1.wal - work0.wal) / Math.max(1, sent.acknowledged),
     commitsPer1000: ((work1.commits - work0.commits) * 1000) / Math.max(1, sent.acknowledged),
+    /** µs of CPU per acknowledged event, over the same window as the work above. */
+    cpuPerEvent:
+      cpu0 === undefined || cpu1 === undefined
+        ? undefined
+        : ((cpu1 - cpu0) * 1e6) / Math.max(1, sent.acknowledged),
   };
 }
 
