@@ -143,15 +143,22 @@ export const suite: BenchSuite = {
       ? undefined
       : await startEmbeddedPostgres({
           dataDir: pgDir,
-          // BENCH_STATEMENTS=1: pg_stat_statements, the busiest statements printed after each event case.
-          ...(process.env.BENCH_STATEMENTS
-            ? {
-                settings: {
-                  shared_preload_libraries: 'pg_stat_statements',
-                  'pg_stat_statements.track': 'all',
-                },
-              }
-            : {}),
+          settings: {
+            // BENCH_STATEMENTS=1: pg_stat_statements, the busiest statements printed after each event case.
+            ...(process.env.BENCH_STATEMENTS
+              ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' }
+              : {}),
+            // BENCH_PG_SETTINGS='max_wal_size=4GB,wal_compression=on': server settings to try.
+            ...Object.fromEntries(
+              (process.env.BENCH_PG_SETTINGS ?? '')
+                .split(',')
+                .filter((pair) => pair.includes('='))
+                .map((pair) => [
+                  pair.slice(0, pair.indexOf('=')).trim(),
+                  pair.slice(pair.indexOf('=') + 1).trim(),
+                ]),
+            ),
+          },
         });
     const serverUrl = external ?? (postgres as NonNullable<typeof postgres>).url;
     let touchline: Awaited<ReturnType<typeof startTouchline>> | undefined;
