@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishJourney } from '../test/journeys.js';
-import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../test/test-app.js';
+import { identify } from '../test/runtime-harness.js';
+import { adminHeaders, createTestApp, type TestApp } from '../test/test-app.js';
 
 let t: TestApp;
 let templateId: string;
@@ -29,16 +30,6 @@ const emailJourney = (name: string, settings: Record<string, unknown>) =>
     ],
     settings: { reentry: 'always', ...settings },
   });
-
-const identify = async (userId: string, traits: Record<string, unknown>) => {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/v1/identify',
-    headers: writeKeyHeaders,
-    payload: { userId, traits },
-  });
-  expect(response.statusCode, response.body).toBe(200);
-};
 
 const enroll = async (journeyId: string, userId: string, key: string) => {
   const response = await t.app.inject({
@@ -92,10 +83,10 @@ beforeAll(async () => {
   });
   expect(template.statusCode, template.body).toBe(201);
   templateId = template.json().id;
-  await identify('opted-in', { email: 'in@example.com', subscriptions: { email: true } });
-  await identify('never-said', { email: 'quiet@example.com' });
-  await identify('unsubscribed', { email: 'out@example.com', subscriptions: { email: false } });
-  await identify('no-address', { subscriptions: { email: true } });
+  await identify(t, 'opted-in', { email: 'in@example.com', subscriptions: { email: true } });
+  await identify(t, 'never-said', { email: 'quiet@example.com' });
+  await identify(t, 'unsubscribed', { email: 'out@example.com', subscriptions: { email: false } });
+  await identify(t, 'no-address', { subscriptions: { email: true } });
 });
 afterAll(async () => t.close());
 

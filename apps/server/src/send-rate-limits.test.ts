@@ -4,8 +4,9 @@ import { createDelivery, startWorker } from '@touchline/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, publishEmailJourney, publishSendJourney } from '../test/journeys.js';
+import { identify } from '../test/runtime-harness.js';
 import { startSmtpServer } from '../test/smtp-server.js';
-import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../test/test-app.js';
+import { adminHeaders, createTestApp, type TestApp } from '../test/test-app.js';
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
@@ -13,16 +14,6 @@ let newsletterId: string;
 
 const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: Record<string, unknown>) =>
   t.app.inject({ method, url, headers: adminHeaders, ...(payload ? { payload } : {}) });
-
-const identify = async (userId: string, traits: Record<string, unknown>) => {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/v1/identify',
-    headers: writeKeyHeaders,
-    payload: { userId, traits },
-  });
-  expect(response.statusCode, response.body).toBe(200);
-};
 
 const enroll = async (journeyId: string, userId: string) => {
   const response = await api('POST', `/api/journeys/${journeyId}/enroll`, {
@@ -97,7 +88,7 @@ describe('per-channel send rate limits and budget', () => {
     const journeyId = await publishEmailJourney(t, 'Newsletter', template.json().id);
     newsletterId = journeyId;
     const users = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
-    for (const userId of users) await identify(userId, { email: `${userId}@example.com` });
+    for (const userId of users) await identify(t, userId, { email: `${userId}@example.com` });
     await Promise.all(users.map((userId) => enroll(journeyId, userId)));
 
     const messages = await eventually(async () => {
@@ -135,7 +126,7 @@ describe('per-channel send rate limits and budget', () => {
     });
     try {
       const users = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6'];
-      for (const userId of users) await identify(userId, { email: `${userId}@example.com` });
+      for (const userId of users) await identify(t, userId, { email: `${userId}@example.com` });
       await Promise.all(users.map((userId) => enroll(newsletterId, userId)));
       const messages = await eventually(async () => {
         const rows = (await messagesOf(newsletterId)).filter((m) => users.includes(m.user_id));
@@ -168,7 +159,7 @@ describe('per-channel send rate limits and budget', () => {
       ['s2', '+4915100000002'],
       ['s3', '+4915100000003'],
     ] as const) {
-      await identify(userId, { phone });
+      await identify(t, userId, { phone });
       await enroll(journeyId, userId);
     }
     const messages = await messagesOf(journeyId);

@@ -1,30 +1,21 @@
 import { createWorkspace } from '@touchline/db';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, createTestApp, type TestApp, writeKeyHeaders } from '../../../test/test-app.js';
+import { identify } from '../../../test/runtime-harness.js';
+import { adminHeaders, createTestApp, type TestApp } from '../../../test/test-app.js';
 
 let t: TestApp;
 const get = (url: string) => t.app.inject({ method: 'GET', url, headers: adminHeaders });
 
-async function identify(userId: string, traits: Record<string, unknown>) {
-  const response = await t.app.inject({
-    method: 'POST',
-    url: '/v1/identify',
-    headers: writeKeyHeaders,
-    payload: { userId, traits },
-  });
-  expect(response.statusCode, response.body).toBe(200);
-}
-
 beforeAll(async () => {
   t = await createTestApp();
-  await identify('mia', { plan: 'pro', seats: 5, beta: true, tags: ['vip'] });
-  await identify('noah', { plan: 'free', seats: 1, churn_risk: null });
+  await identify(t, 'mia', { plan: 'pro', seats: 5, beta: true, tags: ['vip'] });
+  await identify(t, 'noah', { plan: 'free', seats: 1, churn_risk: null });
   // A later identify adds to the traits: `seats` as text here, a number on the other two.
-  await identify('ava', { plan: 'pro' });
-  await identify('ava', { seats: '3', address: { city: 'Lyon' } });
+  await identify(t, 'ava', { plan: 'pro' });
+  await identify(t, 'ava', { seats: '3', address: { city: 'Lyon' } });
   // A user id that reads like the route: its profile is still found by search.
-  await identify('traits', { plan: 'trial' });
+  await identify(t, 'traits', { plan: 'trial' });
 
   const { db } = t.database;
   // A merged profile is not a person of its own any more: its traits are left out.
