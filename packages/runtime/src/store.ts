@@ -410,7 +410,8 @@ export async function writeEffects(
       values: [effects.released[0]?.workspaceId, effects.released.map((e) => e.id)],
     });
   }
-  // Before the new waits: a job key cancelled here is not one scheduled below (visits differ).
+  // Only waits written by earlier transactions are cancelled (one begun in this transaction is
+  // dropped from `effects.wakes` instead: transitions.ts cancelWait), so none is scheduled below.
   if (effects.cancelled.length > 0) await cancelWakes(client, effects.cancelled);
   const all = [...effects.enrollments.values()];
   const fresh = all.filter((e) => e.isNew);

@@ -208,7 +208,7 @@ export const suite: BenchSuite = {
           const t0 = performance.now();
           if (process.env.BENCH_STATEMENTS) await resetStatements(db);
           // Touchline and its PostgreSQL together: steadier than the rate on a shared machine.
-          const cpuSeconds_ = () => {
+          const touchlineAndPostgresCpu = () => {
             const touchlineCpu = cpuSeconds(server.child.pid);
             const postgresCpu = external ? undefined : postgresCpuSeconds(pgDir);
             return touchlineCpu === undefined || postgresCpu === undefined
@@ -219,7 +219,7 @@ export const suite: BenchSuite = {
             warmupMs,
             measureMs,
             deliveries,
-            cpuSeconds: cpuSeconds_,
+            cpuSeconds: touchlineAndPostgresCpu,
           });
           if (process.env.BENCH_STATEMENTS) await logStatements(db);
           const cpu = ((cpuSeconds(server.child.pid) ?? 0) - (cpu0 ?? 0)) / ((performance.now() - t0) / 1000);
