@@ -202,7 +202,9 @@ describe('journey runtime durability', () => {
   // Every kill point: before a decision commits (nothing happened; it is done again) and after
   // (it happened; a job or inbox row that survives finds nothing left to do).
   const points = [
-    // The event transaction's one write (enrollments, steps, outbox, waits, inbox rows).
+    // The event transaction's claim (begun, inbox rows locked, nothing written), and its one
+    // write (enrollments, steps, outbox, waits, inbox rows), which carries the commit.
+    'tl_rt_claim_ids:1',
     'tl_rt_write_events:1',
     'commit_events:1',
     'tl_rt_write_wakes:1',

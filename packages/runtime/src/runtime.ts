@@ -8,8 +8,8 @@ import type { DirectEntry } from './schedule-entry.js';
 import { enrollProfiles, ensureScheduleJobs, runScheduleTick, type ScheduleTick } from './schedule-runner.js';
 import { interruptibleSleep } from './sleeper.js';
 import {
+  beginClaimInbox,
   claimDueWakes,
-  claimInbox,
   type DueWake,
   EntryConflict,
   failTimer,
@@ -329,26 +329,32 @@ export class JourneyRuntime {
       let claimed: InboxEvent[] = [];
       try {
         const result = await this.#transaction(
-          async (client) => {
-            claimed = await claimInbox(client, claim);
+          async (client, tx) => {
+            claimed = await beginClaimInbox(client, claim);
             if (claimed.length === 0) return null;
+            this.#maybeDie('ids' in claim ? 'tl_rt_claim_ids' : 'tl_rt_claim_old');
             const counts: DecideCounts = { entered: 0, resumed: 0, exited: 0, converted: 0 };
             const groups = [...byWorkspace(claimed)];
             for (const [i, [workspaceId, events]] of groups.entries()) {
               const now = this.#options.now?.() ?? new Date();
+              const last = i === groups.length - 1;
               const decided = await decideEvents(client, workspaceId, events, this.#decideOptions(history));
+              // The last workspace's write deletes the claimed rows and commits, in one round trip.
               await writeEffects(client, decided.effects, {
                 horizonMs: this.horizonMs,
                 now,
-                // With the last workspace's effects: the claimed rows go in that statement.
-                ...(i === groups.length - 1 ? { inboxIds: claimed.map((e) => e.inboxId) } : {}),
+                commit: last,
+                ...(last ? { inboxIds: claimed.map((e) => e.inboxId) } : {}),
               });
+              if (last) tx.ended = true;
+              this.#maybeDie('tl_rt_write_events');
               for (const key of Object.keys(counts) as Array<keyof DecideCounts>)
                 counts[key] += decided.counts[key];
             }
             return counts;
           },
           (counts) => (counts ? 'commit_events' : 'commit_empty'),
+          { begins: true },
         );
         if (result) {
           this.counts.events += claimed.length;
@@ -440,24 +446,18 @@ export class JourneyRuntime {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#transaction(
-          async (client) => {
+          async (client, tx) => {
             taken = await claimDueWakes(
               client,
               'limit' in claim && floor ? { ...claim, from: floor.value } : claim,
             );
             if (taken.some((t) => !isWake(t.wake)))
               throw new Error('a journey_wake job has a malformed payload');
-            for (const [workspaceId, group] of byWorkspace(taken.map((t) => t.wake))) {
-              const at = this.#options.now?.() ?? new Date();
-              const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
-              await writeEffects(client, decided.effects, {
-                horizonMs: this.horizonMs,
-                now: at,
-                statement: 'tl_rt_write_wakes',
-              });
-              this.counts.woken += decided.fired;
-              this.counts.stale += decided.stale;
-            }
+            await this.#writeWakes(
+              client,
+              tx,
+              taken.map((t) => t.wake),
+            );
             return taken.length;
           },
           (count) => (count > 0 ? 'commit_wakes' : 'commit_empty'),
@@ -497,19 +497,7 @@ export class JourneyRuntime {
       for (let attempt = 1; ; attempt++) {
         try {
           await this.#transaction(
-            async (client) => {
-              for (const [workspaceId, group] of byWorkspace(wakes)) {
-                const now = this.#options.now?.() ?? new Date();
-                const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
-                await writeEffects(client, decided.effects, {
-                  horizonMs: this.horizonMs,
-                  now,
-                  statement: 'tl_rt_write_wakes',
-                });
-                this.counts.woken += decided.fired;
-                this.counts.stale += decided.stale;
-              }
-            },
+            (client, tx) => this.#writeWakes(client, tx, wakes),
             () => 'commit_wakes',
           );
           return wakes.map(() => undefined);
@@ -524,6 +512,30 @@ export class JourneyRuntime {
       const results: Array<undefined | SubmissionFailed> = [];
       for (const wake of wakes) results.push(...(await this.#wakeGroup([wake])));
       return results;
+    }
+  }
+
+  /** Decides due waits and writes their effects; the last workspace's write commits. */
+  async #writeWakes(
+    client: pg.PoolClient,
+    tx: TransactionState,
+    wakes: readonly WakeRequest[],
+  ): Promise<void> {
+    const groups = [...byWorkspace(wakes)];
+    for (const [i, [workspaceId, group]] of groups.entries()) {
+      const now = this.#options.now?.() ?? new Date();
+      const last = i === groups.length - 1;
+      const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
+      await writeEffects(client, decided.effects, {
+        horizonMs: this.horizonMs,
+        now,
+        statement: 'tl_rt_write_wakes',
+        commit: last,
+      });
+      if (last) tx.ended = true;
+      this.#maybeDie('tl_rt_write_wakes');
+      this.counts.woken += decided.fired;
+      this.counts.stale += decided.stale;
     }
   }
 
@@ -592,29 +604,44 @@ export class JourneyRuntime {
     });
   }
 
-  /** `commitName` names the commit for fault injection (`commit_events`, `commit_wakes`). */
+  /**
+   * Runs `work` in a transaction. `commitName` names the commit for fault injection
+   * (`commit_events`, `commit_wakes`). With `begins`, the work's first statement begins the
+   * transaction; a work that commits in its last write says so in `tx.ended`, and this sends no
+   * commit of its own.
+   */
   async #transaction<T>(
-    work: (client: pg.PoolClient) => Promise<T>,
+    work: (client: pg.PoolClient, tx: TransactionState) => Promise<T>,
     commitName: (result: T) => string = () => 'commit',
+    options: { begins?: boolean } = {},
   ): Promise<T> {
     const client = await this.#pool.connect();
     let broken: Error | undefined;
     const target = this.#options.killAfter ? this.#faulty(client) : client;
+    const tx: TransactionState = { ended: false };
     try {
-      await target.query('begin');
-      const result = await work(target);
-      await target.query('commit');
+      if (!options.begins) await target.query('begin');
+      const result = await work(target, tx);
+      if (!tx.ended) await target.query('commit');
       if (this.#options.killAfter) this.#maybeDie(commitName(result));
       return result;
     } catch (error) {
-      await client.query('rollback').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
+      // Also when the failed statement was the one beginning it: `begin` may have run before it.
+      if (!tx.ended) {
+        await client.query('rollback').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      }
       throw error;
     } finally {
       client.release(broken);
     }
   }
+}
+
+/** Where a runtime transaction is, for the work that begins or ends it in its own statements. */
+interface TransactionState {
+  ended: boolean;
 }
 
 /** Handed-over inbox rows waiting for a lane, and the loop running them. */

@@ -9,6 +9,16 @@ import {
 } from './enrollment.js';
 import type { EventFact, ProfileSource } from './facts.js';
 import type { RoutedVersion } from './routing.js';
+import {
+  bigintArray,
+  ensurePrepared,
+  execute,
+  int,
+  text,
+  uuid,
+  uuidArray,
+  type WireStatement,
+} from './wire.js';
 
 /**
  * The runtime's SQL. Reads lock what they will change (enrollments `for update`, in id order so
@@ -113,41 +123,48 @@ function toInboxEvent(row: InboxRow): InboxEvent {
 const inboxColumns = `i.id::text as inbox_id, i.workspace_id, e.profile_id, e.message_id, e.type, e.event,
   e.user_id, e.anonymous_id, e.properties, e.context, e.timestamp, ${profileColumns('p', 'p_')}`;
 
+const claimIdsStatement: WireStatement = {
+  name: 'tlw_claim_ids',
+  types: ['bigint[]'],
+  text: `select ${inboxColumns}
+           from journey_inbox i
+           join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
+           left join profiles p on p.workspace_id = e.workspace_id and p.id = e.profile_id
+          where i.id = any($1::bigint[])
+          order by i.id
+            for update of i skip locked`,
+};
+
+const claimOldStatement: WireStatement = {
+  name: 'tlw_claim_old',
+  types: ['float8', 'int'],
+  text: `select ${inboxColumns}
+           from journey_inbox i
+           join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
+           left join profiles p on p.workspace_id = e.workspace_id and p.id = e.profile_id
+          where i.created_at < now() - make_interval(secs => $1::float8 / 1000) and i.attempts < 5
+          order by i.id
+          limit $2
+            for update of i skip locked`,
+};
+
 /**
- * Claims inbox rows for this transaction: the given ids (just committed by this process), or the
- * oldest left behind (by a crash, or by another process that is slow). Rows another transaction
- * holds are skipped; claimed rows are deleted when the transaction commits.
+ * Begins the caller's transaction and claims inbox rows for it, in one round trip: the given
+ * ids (just committed by this process), or the oldest left behind (by a crash, or by another
+ * process that is slow). Rows another transaction holds are skipped; claimed rows are deleted
+ * when the transaction commits.
  */
-export async function claimInbox(
+export async function beginClaimInbox(
   client: pg.PoolClient,
   claim: { ids: readonly string[] } | { olderThanMs: number; limit: number },
 ): Promise<InboxEvent[]> {
-  const result =
+  await ensurePrepared(client, [claimIdsStatement, claimOldStatement]);
+  const claimed =
     'ids' in claim
-      ? await client.query<InboxRow>({
-          name: 'tl_rt_claim_ids',
-          text: `select ${inboxColumns}
-                   from journey_inbox i
-                   join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
-                   left join profiles p on p.workspace_id = e.workspace_id and p.id = e.profile_id
-                  where i.id = any($1::bigint[])
-                  order by i.id
-                    for update of i skip locked`,
-          values: [claim.ids],
-        })
-      : await client.query<InboxRow>({
-          name: 'tl_rt_claim_old',
-          text: `select ${inboxColumns}
-                   from journey_inbox i
-                   join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
-                   left join profiles p on p.workspace_id = e.workspace_id and p.id = e.profile_id
-                  where i.created_at < now() - make_interval(secs => $1::float8 / 1000) and i.attempts < 5
-                  order by i.id
-                  limit $2
-                    for update of i skip locked`,
-          values: [claim.olderThanMs, claim.limit],
-        });
-  return result.rows.map(toInboxEvent);
+      ? execute(claimIdsStatement, [bigintArray(claim.ids)])
+      : execute(claimOldStatement, [int(Math.round(claim.olderThanMs)), int(claim.limit)]);
+  const results = (await client.query(`begin;\n${claimed}`)) as unknown as pg.QueryResult<InboxRow>[];
+  return (results[1]?.rows ?? []).map(toInboxEvent);
 }
 
 /** An event the runtime could not process: kept (up to 5 attempts) with its error. */
@@ -331,6 +348,8 @@ export interface WriteOptions {
    * fault injection can kill a process right after the write of one kind.
    */
   readonly statement?: 'tl_rt_write_events' | 'tl_rt_write_wakes' | 'tl_rt_write_entries';
+  /** Ends the transaction with this write: `commit` goes in the same round trip. */
+  readonly commit?: boolean;
 }
 
 /**
@@ -394,25 +413,57 @@ const writeStatement = `with
      where json_array_length($6::json) > 0
   ),
   inbox as (delete from journey_inbox where id = any($7::bigint[]))
-select (select count(*) from ins)::int as inserted, (select count(*) from jobs)::int as jobs`;
+-- Fails the statement (TL409) when a new enrollment lost its slot to a concurrent entry: \`commit\`
+-- follows in the same round trip, so nothing must commit after a lost race.
+select touchline_check_entries($8::int, (select count(*) from ins)::int) as inserted,
+       (select count(*) from jobs)::int as jobs`;
 
-/** Writes what a runtime transaction decided. Throws EntryConflict when an entry lost a race. */
+const writeEffectsStatement: WireStatement = {
+  name: 'tlw_write',
+  types: ['json', 'json', 'json', 'json', 'json', 'json', 'bigint[]', 'int'],
+  text: writeStatement,
+};
+
+const releaseStatement: WireStatement = {
+  name: 'tlw_release',
+  types: ['uuid', 'uuid[]'],
+  text: 'update enrollments set entry_slot = null where workspace_id = $1 and id = any($2::uuid[])',
+};
+
+const cancelWakesStatement: WireStatement = {
+  name: 'tlw_cancel_wakes',
+  types: ['json'],
+  text: `with x as (select * from json_to_recordset($1::json) as x(w uuid, e uuid, n text, v int, at timestamptz, k text)),
+              t as (delete from journey_timers j using x
+                     where j.workspace_id = x.w and j.enrollment_id = x.e and j.node_id = x.n and j.visit = x.v)
+         select graphile_worker.remove_job(k) from x`,
+};
+
+/**
+ * Writes what a runtime transaction decided, in one round trip with `commit` when
+ * `options.commit`. Throws EntryConflict when an entry lost a race (the transaction is then
+ * aborted: the caller rolls back and runs it again).
+ */
 export async function writeEffects(
   client: pg.PoolClient,
   effects: Effects,
   options: WriteOptions,
 ): Promise<void> {
+  const statements: string[] = [];
   if (effects.released.length > 0) {
     // Before the insert: a new enrollment may take the slot released here.
-    await client.query({
-      name: 'tl_rt_release',
-      text: 'update enrollments set entry_slot = null where workspace_id = $1 and id = any($2::uuid[])',
-      values: [effects.released[0]?.workspaceId, effects.released.map((e) => e.id)],
-    });
+    statements.push(
+      execute(releaseStatement, [
+        uuid(effects.released[0]?.workspaceId),
+        uuidArray(effects.released.map((e) => e.id)),
+      ]),
+    );
   }
   // Only waits written by earlier transactions are cancelled (one begun in this transaction is
   // dropped from `effects.wakes` instead: transitions.ts cancelWait), so none is scheduled below.
-  if (effects.cancelled.length > 0) await cancelWakes(client, effects.cancelled);
+  if (effects.cancelled.length > 0) {
+    statements.push(execute(cancelWakesStatement, [text(wakeDocument(effects.cancelled))]));
+  }
   const all = [...effects.enrollments.values()];
   const fresh = all.filter((e) => e.isNew);
   const changed = all.filter((e) => !e.isNew);
@@ -421,34 +472,34 @@ export async function writeEffects(
   const far = effects.wakes.filter((w) => w.wakeAt.getTime() > limit);
   const inboxIds = options.inboxIds ?? [];
   if (all.length + effects.steps.size + effects.outbox.length + effects.wakes.length + inboxIds.length > 0) {
-    const { rows } = await client.query<{ inserted: number }>({
-      name: options.statement ?? 'tl_rt_write_events',
-      text: writeStatement,
-      values: [
-        enrollmentDocument(fresh),
-        enrollmentDocument(changed),
-        stepDocument(effects),
-        outboxDocument(effects),
-        wakeDocument(far),
-        wakeDocument(near),
-        inboxIds,
-      ],
-    });
-    const inserted = rows[0]?.inserted ?? 0;
-    if (inserted !== fresh.length) {
-      // Which ones lost: their ids (new, random) are not in the table.
-      const { rows: mine } = await client.query<{ id: string }>({
-        name: 'tl_rt_inserted',
-        text: 'select id from enrollments where workspace_id = $1 and id = any($2::uuid[])',
-        values: [fresh[0]?.workspaceId, fresh.map((e) => e.id)],
-      });
-      const ok = new Set(mine.map((r) => r.id));
-      throw new EntryConflict(
-        fresh.filter((e) => !ok.has(e.id)).map((e) => ({ journeyId: e.journeyId, profileId: e.profileId })),
-      );
-    }
+    statements.push(
+      execute(writeEffectsStatement, [
+        text(enrollmentDocument(fresh)),
+        text(enrollmentDocument(changed)),
+        text(stepDocument(effects)),
+        text(outboxDocument(effects)),
+        text(wakeDocument(far)),
+        text(wakeDocument(near)),
+        bigintArray(inboxIds),
+        int(fresh.length),
+      ]),
+    );
   }
-  if (effects.profileUpdates.length > 0) await updateProfiles(client, effects);
+  if (effects.profileUpdates.length > 0) {
+    statements.push(execute(profileUpdatesStatement, [text(profileUpdatesDocument(effects))]));
+  }
+  if (options.commit) statements.push('commit');
+  if (statements.length === 0) return;
+  await ensurePrepared(client, wireStatements);
+  try {
+    await client.query(statements.join(';\n'));
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'TL409') {
+      // Which ones lost cannot be asked in an aborted transaction: all of them are read again.
+      throw new EntryConflict(fresh.map((e) => ({ journeyId: e.journeyId, profileId: e.profileId })));
+    }
+    throw error;
+  }
 }
 
 function stepDocument(effects: Effects): string {
@@ -502,17 +553,6 @@ const wakeDocument = (wakes: readonly WakeRow[]) =>
     })),
   );
 
-async function cancelWakes(client: pg.PoolClient, wakes: readonly WakeRow[]): Promise<void> {
-  await client.query({
-    name: 'tl_rt_cancel_wakes',
-    text: `with x as (select * from json_to_recordset($1::json) as x(w uuid, e uuid, n text, v int, at timestamptz, k text)),
-                t as (delete from journey_timers j using x
-                       where j.workspace_id = x.w and j.enrollment_id = x.e and j.node_id = x.n and j.visit = x.v)
-           select graphile_worker.remove_job(k) from x`,
-    values: [wakeDocument(wakes)],
-  });
-}
-
 /** Moves timers coming due into graphile-worker; returns how many. */
 export async function promoteTimers(
   client: pg.PoolClient | pg.Pool,
@@ -542,7 +582,7 @@ export async function promoteTimers(
   return result.rows[0]?.n ?? 0;
 }
 
-async function updateProfiles(client: pg.PoolClient, effects: Effects): Promise<void> {
+function profileUpdatesDocument(effects: Effects): string {
   // Several updates to one profile in a transaction fold into one, applied in order.
   const folded = new Map<
     string,
@@ -576,9 +616,13 @@ async function updateProfiles(client: pg.PoolClient, effects: Effects): Promise<
       a: f.add.size + f.remove.size > 0 ? [...f.add] : null,
       r: [...f.remove],
     }));
-  await client.query({
-    name: 'tl_rt_profile_updates',
-    text: `update profiles p set
+  return JSON.stringify(rows);
+}
+
+const profileUpdatesStatement: WireStatement = {
+  name: 'tlw_profile_updates',
+  types: ['json'],
+  text: `update profiles p set
              traits = ((p.traits || x.s) - array(select jsonb_array_elements_text(x.c)))
                || case when x.a is null then '{}'::jsonb else jsonb_build_object('tags', (
                     select coalesce(jsonb_agg(t order by t), '[]'::jsonb) from (
@@ -589,9 +633,14 @@ async function updateProfiles(client: pg.PoolClient, effects: Effects): Promise<
              updated_at = now()
              from json_to_recordset($1::json) as x(w uuid, p uuid, s jsonb, c jsonb, a jsonb, r jsonb)
             where p.workspace_id = x.w and p.id = x.p`,
-    values: [JSON.stringify(rows)],
-  });
-}
+};
+
+const wireStatements = [
+  writeEffectsStatement,
+  releaseStatement,
+  cancelWakesStatement,
+  profileUpdatesStatement,
+];
 
 /**
  * Re-queues work whose job died with a killed worker (or a wait left with neither job nor timer):

@@ -1,0 +1,15 @@
+-- The runtime's write statement fails itself when a new enrollment lost its re-entry slot or its
+-- trigger to a concurrent transaction (`on conflict do nothing` inserted fewer rows than it was
+-- given): the statement is followed by `commit` in the same round trip, so the check cannot be
+-- a second statement in between. The error rolls the transaction back and the runtime runs it
+-- again, reading the conflicting history.
+create function touchline_check_entries(expected int, inserted int) returns int
+  language plpgsql volatile as $$
+begin
+  if inserted <> expected then
+    raise exception 'entry conflict: % of % new enrollments inserted', inserted, expected
+      using errcode = 'TL409';
+  end if;
+  return inserted;
+end
+$$;

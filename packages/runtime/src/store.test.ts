@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { createWorkspace } from '@touchline/db';
+import { createTestDatabase, type TestDatabase } from '@touchline/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Effects } from './effects.js';
+import type { EnrollmentState } from './enrollment.js';
+import { beginClaimInbox, EntryConflict, writeEffects } from './store.js';
+
+let database: TestDatabase;
+let workspaceId: string;
+let journeyId: string;
+let profileId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  workspaceId = (await createWorkspace(database.db, 'store')).id;
+  const { rows } = await database.pool.query<{ journey: string; profile: string }>(
+    `with j as (insert into journeys (workspace_id, name, status, draft, live_version)
+                values ($1, 'Welcome', 'live', '{}', 1) returning id),
+          v as (insert into journey_versions (workspace_id, journey_id, version, graph, compiled)
+                select $1, id, 1, '{}', '{}' from j),
+          p as (insert into profiles (workspace_id, user_id) values ($1, 'ada') returning id)
+     select (select id from j) as journey, (select id from p) as profile`,
+    [workspaceId],
+  );
+  journeyId = rows[0]?.journey as string;
+  profileId = rows[0]?.profile as string;
+});
+afterAll(async () => database?.drop());
+
+function entering(key: string, slot: string | null): EnrollmentState {
+  return {
+    id: randomUUID(),
+    workspaceId,
+    journeyId,
+    journeyVersion: 1,
+    profileId,
+    status: 'completed',
+    currentNode: null,
+    currentVisit: null,
+    visits: {},
+    context: { triggerEvent: null, variables: {}, assignments: {} },
+    wait: null,
+    wakeAt: null,
+    enteredAt: new Date(),
+    entrySlot: slot,
+    entryKey: key,
+    endedAt: new Date(),
+    endReason: null,
+    convertedAt: null,
+    held: false,
+    isNew: true,
+  };
+}
+
+async function inboxRow(): Promise<string> {
+  const { rows } = await database.pool.query<{ id: string }>(
+    `with e as (insert into events (workspace_id, profile_id, message_id, type, event, user_id, properties, context, timestamp)
+                values ($1, $2, $3, 'track', 'signed_up', 'ada', '{}', '{}', now()) returning id)
+     insert into journey_inbox (workspace_id, event_id, profile_id) select $1, id, $2 from e returning id::text`,
+    [workspaceId, profileId, randomUUID()],
+  );
+  return rows[0]?.id as string;
+}
+
+const count = async (sql: string) =>
+  Number((await database.pool.query<{ n: string }>(sql, [workspaceId])).rows[0]?.n);
+
+describe('writeEffects with the commit in the same round trip', () => {
+  it('commits the enrollment, its step log and the inbox removal together', async () => {
+    const id = await inboxRow();
+    const client = await database.pool.connect();
+    try {
+      const claimed = await beginClaimInbox(client, { ids: [id] });
+      expect(claimed.map((e) => e.inboxId)).toEqual([id]);
+      expect(claimed[0]?.profile?.id).toBe(profileId);
+      const effects = new Effects();
+      effects.touch(entering('event:first', 'once'));
+      await writeEffects(client, effects, { horizonMs: 0, now: new Date(), inboxIds: [id], commit: true });
+    } finally {
+      client.release();
+    }
+    // Committed: another connection sees it, and the inbox row is gone.
+    expect(
+      await count(
+        "select count(*) as n from enrollments where workspace_id = $1 and entry_key = 'event:first'",
+      ),
+    ).toBe(1);
+    expect(
+      await count(`select count(*) as n from journey_inbox where workspace_id = $1 and id = ${id}`),
+    ).toBe(0);
+  });
+
+  it('a new enrollment that lost its slot to an earlier one commits nothing and says which pair to read again', async () => {
+    const id = await inboxRow();
+    const client = await database.pool.connect();
+    let thrown: unknown;
+    try {
+      await beginClaimInbox(client, { ids: [id] });
+      const effects = new Effects();
+      // Same slot as the enrollment of the first test: `on conflict do nothing` skips it.
+      effects.touch(entering('event:second', 'once'));
+      await writeEffects(client, effects, {
+        horizonMs: 0,
+        now: new Date(),
+        inboxIds: [id],
+        commit: true,
+      }).catch((error: unknown) => {
+        thrown = error;
+      });
+      await client.query('rollback');
+    } finally {
+      client.release();
+    }
+    expect(thrown).toBeInstanceOf(EntryConflict);
+    expect((thrown as EntryConflict).pairs).toEqual([{ journeyId, profileId }]);
+    // The commit after the failed write never ran: the inbox row is still there to retry.
+    expect(
+      await count(`select count(*) as n from journey_inbox where workspace_id = $1 and id = ${id}`),
+    ).toBe(1);
+    expect(
+      await count(
+        "select count(*) as n from enrollments where workspace_id = $1 and entry_key = 'event:second'",
+      ),
+    ).toBe(0);
+  });
+
+  it('a claim skips the rows another transaction holds', async () => {
+    const id = await inboxRow();
+    const [first, second] = [await database.pool.connect(), await database.pool.connect()];
+    try {
+      expect((await beginClaimInbox(first, { ids: [id] })).length).toBe(1);
+      expect((await beginClaimInbox(second, { ids: [id] })).length).toBe(0);
+    } finally {
+      await first.query('rollback');
+      await second.query('rollback');
+      first.release();
+      second.release();
+    }
+  });
+
+  it('carries quotes and dollar signs in documents as they are', async () => {
+    const id = await inboxRow();
+    const client = await database.pool.connect();
+    const name = 'O\'Brien $tl$ $$ \\ "quoted"';
+    try {
+      await beginClaimInbox(client, { ids: [id] });
+      const effects = new Effects();
+      const enrollment = entering('event:quoted', null);
+      enrollment.context = { triggerEvent: null, variables: { name }, assignments: {} };
+      effects.touch(enrollment);
+      await writeEffects(client, effects, { horizonMs: 0, now: new Date(), inboxIds: [id], commit: true });
+    } finally {
+      client.release();
+    }
+    const { rows } = await database.pool.query<{ name: string }>(
+      "select context -> 'variables' ->> 'name' as name from enrollments where workspace_id = $1 and entry_key = 'event:quoted'",
+      [workspaceId],
+    );
+    expect(rows[0]?.name).toBe(name);
+  });
+});
