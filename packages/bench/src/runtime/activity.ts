@@ -23,7 +23,9 @@ export function sampleActivity(client: pg.Client, everyMs = 50, applicationName 
       samples++;
       for (const row of rows) counts.set(row.what, (counts.get(row.what) ?? 0) + row.n);
       const active = await client.query<{ q: string; n: number }>(
-        `select left(regexp_replace(query, '\\s+', ' ', 'g'), 70) as q, count(*)::int as n from pg_stat_activity
+        // A prepared statement run by `execute` (its arguments inlined) counts under its name.
+        `select left(regexp_replace(regexp_replace(query, '^(begin;\\s*)?(execute \\w+)\\(.*$', '\\1\\2'), '\\s+', ' ', 'g'), 70) as q,
+                count(*)::int as n from pg_stat_activity
           where application_name like $1 and pid <> pg_backend_pid() and state = 'active' group by 1`,
         [applicationName],
       );

@@ -21,11 +21,11 @@ async function counts(client: pg.Client) {
 
 /** WAL written and transactions committed in the database so far: work that load does not blur. */
 async function work(client: pg.Client) {
-  const { rows } = await client.query<{ wal: string; commits: string }>(
-    `select pg_current_wal_lsn() - '0/0'::pg_lsn as wal,
+  const { rows } = await client.query<{ wal: string; commits: string; fpi: string }>(
+    `select pg_current_wal_lsn() - '0/0'::pg_lsn as wal, (select wal_fpi from pg_stat_wal) as fpi,
             (select xact_commit from pg_stat_database where datname = current_database()) as commits`,
   );
-  return { wal: Number(rows[0]?.wal ?? 0), commits: Number(rows[0]?.commits ?? 0) };
+  return { wal: Number(rows[0]?.wal ?? 0), commits: Number(rows[0]?.commits ?? 0), fpi: Number(rows[0]?.fpi ?? 0) };
 }
 
 /** With the worker on: until no message is waiting for delivery (bounded), so its work is counted. */
@@ -89,6 +89,7 @@ export async function endToEnd(
     messages: after.messages - before.messages,
     activity: busy,
     walPerEvent: (work1.wal - work0.wal) / Math.max(1, sent.acknowledged),
+    fullPagesPer1000: ((work1.fpi - work0.fpi) * 1000) / Math.max(1, sent.acknowledged),
     commitsPer1000: ((work1.commits - work0.commits) * 1000) / Math.max(1, sent.acknowledged),
     /** µs of CPU per acknowledged event, over the same window as the work above. */
     cpuPerEvent:
