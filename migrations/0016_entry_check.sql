@@ -13,3 +13,16 @@ begin
   return inserted;
 end
 $$;
+
+-- The same for enrollments read without a lock (the wake sweep's): a row changed by another
+-- transaction since it was read is not updated, and the write fails (TL412) to run again.
+create function touchline_check_updates(expected int, updated int) returns int
+  language plpgsql volatile as $$
+begin
+  if updated <> expected then
+    raise exception 'stale write: % of % changed enrollments were still as read', updated, expected
+      using errcode = 'TL412';
+  end if;
+  return updated;
+end
+$$;

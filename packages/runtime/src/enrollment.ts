@@ -45,6 +45,12 @@ export interface EnrollmentState {
   held: boolean;
   /** Not in the database yet. */
   readonly isNew: boolean;
+  /**
+   * The row version (`xmin`) read without a lock: the write then changes the row only if no
+   * other transaction changed it since, and fails the transaction if one did (TL412).
+   * Undefined for a row read `for update` (nothing else can change it) and for a new one.
+   */
+  readonly rowVersion?: string;
 }
 
 export const runningStatuses: readonly EnrollmentStatus[] = ['active', 'waiting'];

@@ -19,6 +19,7 @@ import {
   promoteTimers,
   recordInboxFailure,
   requeueOverdue,
+  staleWriteCode,
   type WakeClaim,
   writeEffects,
 } from './store.js';
@@ -57,7 +58,8 @@ export interface RuntimeOptions {
   killAfter?: { statement: string; count: number };
 }
 
-const retryableCodes = new Set(['40001', '40P01']);
+// Serialization failures, deadlocks, and a wake's enrollment changed by an event meanwhile.
+const retryableCodes = new Set(['40001', '40P01', staleWriteCode]);
 const isRetryable = (error: unknown) =>
   error instanceof EntryConflict ||
   retryableCodes.has(String((error as { code?: unknown } | null)?.code ?? ''));

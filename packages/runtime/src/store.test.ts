@@ -4,7 +4,13 @@ import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Effects } from './effects.js';
 import type { EnrollmentState } from './enrollment.js';
-import { beginClaimInbox, EntryConflict, writeEffects } from './store.js';
+import {
+  beginClaimInbox,
+  EntryConflict,
+  loadEnrollmentsById,
+  staleWriteCode,
+  writeEffects,
+} from './store.js';
 
 let database: TestDatabase;
 let workspaceId: string;
@@ -158,5 +164,58 @@ describe('writeEffects with the commit in the same round trip', () => {
       [workspaceId],
     );
     expect(rows[0]?.name).toBe(name);
+  });
+
+  it('an enrollment read without a lock and changed meanwhile by another transaction is not overwritten: the write fails to run again', async () => {
+    const { rows } = await database.pool.query<{ id: string }>(
+      "select id from enrollments where workspace_id = $1 and entry_key = 'event:first'",
+      [workspaceId],
+    );
+    const id = rows[0]?.id as string;
+    const client = await database.pool.connect();
+    let thrown: unknown;
+    try {
+      await client.query('begin');
+      const [read] = await loadEnrollmentsById(client, workspaceId, [id]);
+      expect(read?.rowVersion).toMatch(/^\d+$/);
+      // An event's transaction changes it after the read.
+      await database.pool.query(
+        "update enrollments set end_reason = 'exit event' where workspace_id = $1 and id = $2",
+        [workspaceId, id],
+      );
+      const effects = new Effects();
+      effects.touch({ ...(read as EnrollmentState), endReason: 'the wait is over' });
+      await writeEffects(client, effects, { horizonMs: 0, now: new Date(), commit: true }).catch(
+        (error: unknown) => {
+          thrown = error;
+        },
+      );
+      await client.query('rollback');
+    } finally {
+      client.release();
+    }
+    expect((thrown as { code?: string }).code).toBe(staleWriteCode);
+    const after = await database.pool.query<{ end_reason: string }>(
+      'select end_reason from enrollments where workspace_id = $1 and id = $2',
+      [workspaceId, id],
+    );
+    expect(after.rows[0]?.end_reason).toBe('exit event');
+
+    // Read again, the same write goes through.
+    const again = await database.pool.connect();
+    try {
+      await again.query('begin');
+      const [fresh] = await loadEnrollmentsById(again, workspaceId, [id]);
+      const effects = new Effects();
+      effects.touch({ ...(fresh as EnrollmentState), endReason: 'the wait is over' });
+      await writeEffects(again, effects, { horizonMs: 0, now: new Date(), commit: true });
+    } finally {
+      again.release();
+    }
+    const done = await database.pool.query<{ end_reason: string }>(
+      'select end_reason from enrollments where workspace_id = $1 and id = $2',
+      [workspaceId, id],
+    );
+    expect(done.rows[0]?.end_reason).toBe('the wait is over');
   });
 });
