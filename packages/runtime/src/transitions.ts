@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type CompiledNode,
   forEachLeaf,
@@ -13,6 +12,7 @@ import { type EnrollmentState, isRunning, type StoredWait, stepKey, storeWait } 
 import type { EventFact, ProfileFact } from './facts.js';
 import { journeyFact } from './facts.js';
 import { type GuardDecision, type SendRequest, sendRequestOf } from './guards.js';
+import { timeOrderedId } from './ids.js';
 import type { RoutedVersion } from './routing.js';
 
 /**
@@ -276,7 +276,7 @@ export async function enroll(
   env: TransitionEnv,
 ): Promise<EnrollmentState> {
   const enrollment: EnrollmentState = {
-    id: randomUUID(),
+    id: timeOrderedId(env.now.getTime()),
     workspaceId: routed.workspaceId,
     journeyId: routed.journeyId,
     journeyVersion: routed.version,

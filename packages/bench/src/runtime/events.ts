@@ -25,7 +25,11 @@ async function work(client: pg.Client) {
     `select pg_current_wal_lsn() - '0/0'::pg_lsn as wal, (select wal_fpi from pg_stat_wal) as fpi,
             (select xact_commit from pg_stat_database where datname = current_database()) as commits`,
   );
-  return { wal: Number(rows[0]?.wal ?? 0), commits: Number(rows[0]?.commits ?? 0), fpi: Number(rows[0]?.fpi ?? 0) };
+  return {
+    wal: Number(rows[0]?.wal ?? 0),
+    commits: Number(rows[0]?.commits ?? 0),
+    fpi: Number(rows[0]?.fpi ?? 0),
+  };
 }
 
 /** With the worker on: until no message is waiting for delivery (bounded), so its work is counted. */

@@ -178,6 +178,16 @@ export async function measureWakes(
     return { upd: Number(rows[0]?.upd ?? 0), hot: Number(rows[0]?.hot ?? 0) };
   };
   const updates0 = await updates();
+  // Autovacuum runs over the tables the wakes change, during the wakes: a vacuum of a million
+  // rows takes a core of the two for a while.
+  const vacuums = async () => {
+    const { rows } = await client.query<{ relname: string; n: string }>(
+      `select relname, autovacuum_count + autoanalyze_count as n from pg_stat_user_tables
+        where relname in ('enrollments', 'enrollment_steps', 'journey_timers')`,
+    );
+    return new Map(rows.map((r) => [r.relname, Number(r.n)]));
+  };
+  const vacuums0 = await vacuums();
   const activity = sampleActivity(client, 100);
   for (;;) {
     // One probe of the timers' index (a count of a million joined rows every second would be a
@@ -196,6 +206,22 @@ export async function measureWakes(
   // only with a skip scan (PostgreSQL 18): a nested loop elsewhere would read the table per row.
   await client.query('set enable_nestloop = off');
   log(`wakes: running statements: ${activity.top(6)}`);
+  const vacuums1 = await vacuums();
+  log(
+    `wakes: autovacuum and autoanalyze runs meanwhile: ${[...vacuums1].map(([t, n]) => `${t} ${n - (vacuums0.get(t) ?? 0)}`).join(', ')}`,
+  );
+  // Lateness along the run, by 10 s of due time: a tail from one stretch (a checkpoint, a
+  // vacuum) reads differently from one spread all along.
+  const { rows: stretches } = await client.query<{ s: number; p50: number; p99: number }>(
+    `select floor(extract(epoch from b.wake_at - $1::timestamptz) / 10)::int * 10 as s,
+            round(percentile_cont(0.5) within group (order by extract(epoch from e.ended_at - b.wake_at) * 1000))::int as p50,
+            round(percentile_cont(0.99) within group (order by extract(epoch from e.ended_at - b.wake_at) * 1000))::int as p99
+       from bench_wakes b join enrollments e on e.id = b.id where e.ended_at is not null group by 1 order by 1`,
+    [firstWake.toISOString()],
+  );
+  log(
+    `wakes: lateness p50/p99 ms by 10 s of due time: ${stretches.map((r) => `${r.s}s ${r.p50}/${r.p99}`).join(', ')}`,
+  );
   const { rows } = await client.query<{
     woken: number;
     last_ms: number | null;
