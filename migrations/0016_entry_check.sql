@@ -1,28 +1,15 @@
--- The runtime's write statement fails itself when a new enrollment lost its re-entry slot or its
--- trigger to a concurrent transaction (`on conflict do nothing` inserted fewer rows than it was
--- given): the statement is followed by `commit` in the same round trip, so the check cannot be
--- a second statement in between. The error rolls the transaction back and the runtime runs it
--- again, reading the conflicting history.
-create function touchline_check_entries(expected int, inserted int) returns int
+-- The runtime's write statement fails itself when a row did not go as decided: `commit` follows
+-- it in the same round trip, so the check cannot be a second statement in between. A new
+-- enrollment that lost its re-entry slot or its trigger to a concurrent transaction (`on
+-- conflict do nothing` inserted fewer rows than it was given) fails it with TL409; a changed
+-- enrollment read without a lock and changed by another transaction since (the update matched
+-- fewer rows) with TL412. The error rolls the transaction back and the runtime runs it again.
+create function touchline_expect_rows(expected int, actual int, code text, what text) returns int
   language plpgsql volatile as $$
 begin
-  if inserted <> expected then
-    raise exception 'entry conflict: % of % new enrollments inserted', inserted, expected
-      using errcode = 'TL409';
+  if actual <> expected then
+    raise exception '%: % of % rows', what, actual, expected using errcode = code;
   end if;
-  return inserted;
-end
-$$;
-
--- The same for enrollments read without a lock (the wake sweep's): a row changed by another
--- transaction since it was read is not updated, and the write fails (TL412) to run again.
-create function touchline_check_updates(expected int, updated int) returns int
-  language plpgsql volatile as $$
-begin
-  if updated <> expected then
-    raise exception 'stale write: % of % changed enrollments were still as read', updated, expected
-      using errcode = 'TL412';
-  end if;
-  return updated;
+  return actual;
 end
 $$;

@@ -427,8 +427,8 @@ const writeStatement = `with
   inbox as (delete from journey_inbox where id = any($7::bigint[]))
 -- Fails the statement (TL409) when a new enrollment lost its slot to a concurrent entry: \`commit\`
 -- follows in the same round trip, so nothing must commit after a lost race.
-select touchline_check_entries($8::int, (select count(*) from ins)::int) as inserted,
-       touchline_check_updates($9::int, (select count(*) from upd)::int) as updated,
+select touchline_expect_rows($8::int, (select count(*) from ins)::int, 'TL409', 'entry conflict') as inserted,
+       touchline_expect_rows($9::int, (select count(*) from upd)::int, 'TL412', 'stale write') as updated,
        (select count(*) from jobs)::int as jobs`;
 
 const writeEffectsStatement: WireStatement = {
