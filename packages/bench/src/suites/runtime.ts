@@ -84,6 +84,15 @@ async function logStatements(db: pg.Client): Promise<void> {
   );
   for (const r of rows)
     log(`  ${r.ms} ms, ${r.calls} calls, ${r.rows} rows, ${r.wal} MB WAL, ${r.blocks} blocks a call: ${r.q}`);
+  // Rows written per table since the database was made (HOT: updates that wrote no index entry).
+  const { rows: tables } = await db.query<{ t: string; ins: number; upd: number; hot: number; del: number }>(
+    `select relname as t, n_tup_ins::int as ins, n_tup_upd::int as upd, n_tup_hot_upd::int as hot, n_tup_del::int as del
+       from pg_stat_user_tables where n_tup_ins + n_tup_upd + n_tup_del > 0
+      order by n_tup_ins + n_tup_upd + n_tup_del desc limit 10`,
+  );
+  log(
+    `  rows written: ${tables.map((r) => `${r.t} +${r.ins} ~${r.upd} (HOT ${r.hot}) -${r.del}`).join('; ')}`,
+  );
 }
 
 const perEventNote = (ms: number) => `${fmt(ms * 1e6, 0)} ns per event (median)`;
