@@ -19,6 +19,14 @@ async function counts(client: pg.Client) {
   return rows[0] as { enrollments: number; messages: number };
 }
 
+/** Autovacuum and autoanalyze runs so far, by table: a run during a window shares its two cores. */
+async function maintenanceRuns(client: pg.Client): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ t: string; n: number }>(
+    'select relname as t, (autovacuum_count + autoanalyze_count)::int as n from pg_stat_user_tables',
+  );
+  return new Map(rows.map((r) => [r.t, r.n]));
+}
+
 /** WAL written and transactions committed in the database so far: work that load does not blur. */
 async function work(client: pg.Client) {
   const { rows } = await client.query<{ wal: string; commits: string; fpi: string }>(
@@ -168,6 +176,7 @@ export async function triggerToOutbox(
     );
     const measured = bodies((options.rate * options.measureMs) / 1000);
     await options.loopDelay?.();
+    const vacuums0 = await maintenanceRuns(client);
     const calls = await openLoop(
       async (i) => {
         const item = measured[i] as { id: string; body: string };
@@ -178,6 +187,11 @@ export async function triggerToOutbox(
       options.measureMs,
     );
     const loop = await options.loopDelay?.();
+    const vacuums1 = await maintenanceRuns(client);
+    const maintenance = [...vacuums1]
+      .map(([table, n]) => [table, n - (vacuums0.get(table) ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .map(([table, n]) => `${table} ${n}`);
     await inboxDrained(client, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 100));
     polling = false;
@@ -210,6 +224,7 @@ export async function triggerToOutbox(
       },
       created: { p50: percentile(created, 0.5), p99: percentile(created, 0.99) },
       loop,
+      maintenance,
       serverErrors: ingestion.serverErrors,
     };
   } finally {
