@@ -24,6 +24,7 @@ import {
   writeEffects,
 } from './store.js';
 import { WakeFloor } from './wake-floor.js';
+import { unpreparedCode } from './wire.js';
 
 export interface RuntimeLogger extends CatalogLogger {
   error(object: object, message: string): void;
@@ -58,8 +59,9 @@ export interface RuntimeOptions {
   killAfter?: { statement: string; count: number };
 }
 
-// Serialization failures, deadlocks, and a wake's enrollment changed by an event meanwhile.
-const retryableCodes = new Set(['40001', '40P01', staleWriteCode]);
+// Serialization failures, deadlocks, a wake's enrollment changed by an event meanwhile, and a
+// connection that lost its prepared statements (prepared again on the retry).
+const retryableCodes = new Set(['40001', '40P01', staleWriteCode, unpreparedCode]);
 const isRetryable = (error: unknown) =>
   error instanceof EntryConflict ||
   retryableCodes.has(String((error as { code?: unknown } | null)?.code ?? ''));

@@ -11,6 +11,7 @@ import {
   staleWriteCode,
   writeEffects,
 } from './store.js';
+import { unpreparedCode } from './wire.js';
 
 let database: TestDatabase;
 let workspaceId: string;
@@ -217,5 +218,22 @@ describe('writeEffects with the commit in the same round trip', () => {
       [workspaceId, id],
     );
     expect(done.rows[0]?.end_reason).toBe('the wait is over');
+  });
+
+  it('a connection that lost its prepared statements fails once, then prepares them again', async () => {
+    const id = await inboxRow();
+    const client = await database.pool.connect();
+    try {
+      await beginClaimInbox(client, { ids: [id] });
+      await client.query('rollback');
+      await client.query('deallocate all');
+      const lost = await beginClaimInbox(client, { ids: [id] }).catch((error: unknown) => error);
+      expect((lost as { code?: string }).code).toBe(unpreparedCode);
+      await client.query('rollback');
+      expect((await beginClaimInbox(client, { ids: [id] })).map((e) => e.inboxId)).toEqual([id]);
+      await client.query('rollback');
+    } finally {
+      client.release();
+    }
   });
 });

@@ -9,16 +9,7 @@ import {
 } from './enrollment.js';
 import type { EventFact, ProfileSource } from './facts.js';
 import type { RoutedVersion } from './routing.js';
-import {
-  bigintArray,
-  ensurePrepared,
-  execute,
-  int,
-  text,
-  uuid,
-  uuidArray,
-  type WireStatement,
-} from './wire.js';
+import { bigintArray, execute, int, runPrepared, text, uuid, uuidArray, type WireStatement } from './wire.js';
 
 /**
  * The runtime's SQL. Reads lock what they will change (enrollments `for update`, in id order so
@@ -158,13 +149,12 @@ export async function beginClaimInbox(
   client: pg.PoolClient,
   claim: { ids: readonly string[] } | { olderThanMs: number; limit: number },
 ): Promise<InboxEvent[]> {
-  await ensurePrepared(client, [claimIdsStatement, claimOldStatement]);
   const claimed =
     'ids' in claim
       ? execute(claimIdsStatement, [bigintArray(claim.ids)])
       : execute(claimOldStatement, [int(Math.round(claim.olderThanMs)), int(claim.limit)]);
-  const results = (await client.query(`begin;\n${claimed}`)) as unknown as pg.QueryResult<InboxRow>[];
-  return (results[1]?.rows ?? []).map(toInboxEvent);
+  const results = await runPrepared(client, [claimIdsStatement, claimOldStatement], `begin;\n${claimed}`);
+  return ((results[1]?.rows ?? []) as InboxRow[]).map(toInboxEvent);
 }
 
 /** An event the runtime could not process: kept (up to 5 attempts) with its error. */
@@ -508,9 +498,8 @@ export async function writeEffects(
   }
   if (options.commit) statements.push('commit');
   if (statements.length === 0) return;
-  await ensurePrepared(client, wireStatements);
   try {
-    await client.query(statements.join(';\n'));
+    await runPrepared(client, wireStatements, statements.join(';\n'));
   } catch (error) {
     if ((error as { code?: unknown } | null)?.code === 'TL409') {
       // Which ones lost cannot be asked in an aborted transaction: all of them are read again.

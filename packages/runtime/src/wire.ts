@@ -38,6 +38,31 @@ export async function ensurePrepared(
   tracked[preparedOn] = done;
 }
 
+/** PostgreSQL's "prepared statement does not exist". */
+export const unpreparedCode = '26000';
+
+/**
+ * Runs a query of `execute`s after preparing what it needs. A connection that lost its prepared
+ * statements (`deallocate all`, a pooler that switched it) fails once with `unpreparedCode`:
+ * this connection's record is then cleared, so the caller's retry prepares them again.
+ */
+export async function runPrepared(
+  client: pg.ClientBase,
+  statements: readonly WireStatement[],
+  text: string,
+): Promise<pg.QueryResult[]> {
+  await ensurePrepared(client, statements);
+  try {
+    const result = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(result) ? result : [result];
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === unpreparedCode) {
+      delete (client as unknown as Tracked)[preparedOn];
+    }
+    throw error;
+  }
+}
+
 /** `execute name(args…)`: the arguments already SQL literals (see `text`, `bigintArray`…). */
 export function execute(statement: WireStatement, args: readonly string[]): string {
   if (args.length !== statement.types.length) {
