@@ -114,13 +114,15 @@ function toInboxEvent(row: InboxRow): InboxEvent {
 const inboxColumns = `i.id::text as inbox_id, i.workspace_id, e.profile_id, e.message_id, e.type, e.event,
   e.user_id, e.anonymous_id, e.properties, e.context, e.timestamp, ${profileColumns('p', 'p_')}`;
 
+/** An inbox row with its event and the event's profile (gone when merged or deleted). */
+const inboxFrom = `from journey_inbox i
+           join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
+           left join profiles p on p.workspace_id = e.workspace_id and p.id = e.profile_id`;
+
 const claimIdsStatement: WireStatement = {
   name: 'tlw_claim_ids',
   types: ['bigint[]'],
-  text: `select ${inboxColumns}
-           from journey_inbox i
-           join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
-           left join profiles p on p.workspace_id = e.workspace_id and p.id = e.profile_id
+  text: `select ${inboxColumns} ${inboxFrom}
           where i.id = any($1::bigint[])
           order by i.id
             for update of i skip locked`,
@@ -129,10 +131,7 @@ const claimIdsStatement: WireStatement = {
 const claimOldStatement: WireStatement = {
   name: 'tlw_claim_old',
   types: ['float8', 'int'],
-  text: `select ${inboxColumns}
-           from journey_inbox i
-           join events e on e.workspace_id = i.workspace_id and e.id = i.event_id
-           left join profiles p on p.workspace_id = e.workspace_id and p.id = e.profile_id
+  text: `select ${inboxColumns} ${inboxFrom}
           where i.created_at < now() - make_interval(secs => $1::float8 / 1000) and i.attempts < 5
           order by i.id
           limit $2
@@ -299,6 +298,9 @@ export async function loadEnrollmentsById(
 /** A changed enrollment was changed by another transaction since it was read: run it again. */
 export const staleWriteCode = 'TL412';
 
+/** A new enrollment lost its re-entry slot or its trigger to a concurrent entry (EntryConflict). */
+const entryConflictCode = 'TL409';
+
 /** A new enrollment lost the race for its slot or its trigger: the transaction is retried. */
 export class EntryConflict extends Error {
   constructor(readonly pairs: ReadonlyArray<{ journeyId: string; profileId: string }>) {
@@ -415,10 +417,11 @@ const writeStatement = `with
      where json_array_length($6::json) > 0
   ),
   inbox as (delete from journey_inbox where id = any($7::bigint[]))
--- Fails the statement (TL409) when a new enrollment lost its slot to a concurrent entry: \`commit\`
--- follows in the same round trip, so nothing must commit after a lost race.
-select touchline_expect_rows($8::int, (select count(*) from ins)::int, 'TL409', 'entry conflict') as inserted,
-       touchline_expect_rows($9::int, (select count(*) from upd)::int, 'TL412', 'stale write') as updated,
+-- Fails the statement when a new enrollment lost its slot to a concurrent entry, or a row read
+-- without a lock changed meanwhile: \`commit\` follows in the same round trip, so nothing must
+-- commit after a lost race.
+select touchline_expect_rows($8::int, (select count(*) from ins)::int, '${entryConflictCode}', 'entry conflict') as inserted,
+       touchline_expect_rows($9::int, (select count(*) from upd)::int, '${staleWriteCode}', 'stale write') as updated,
        (select count(*) from jobs)::int as jobs`;
 
 const writeEffectsStatement: WireStatement = {
@@ -501,7 +504,7 @@ export async function writeEffects(
   try {
     await runPrepared(client, wireStatements, statements.join(';\n'));
   } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === 'TL409') {
+    if ((error as { code?: unknown } | null)?.code === entryConflictCode) {
       // Which ones lost cannot be asked in an aborted transaction: all of them are read again.
       throw new EntryConflict(fresh.map((e) => ({ journeyId: e.journeyId, profileId: e.profileId })));
     }

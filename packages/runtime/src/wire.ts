@@ -22,13 +22,10 @@ type Tracked = { [preparedOn]?: Set<string> };
 
 /**
  * Prepares (SQL `prepare`) those of `statements` this connection has not prepared yet, in one
- * round trip, outside any transaction: a prepared statement outlives a rollback, and a failed
- * transaction must not leave the record here saying it exists when it does not.
+ * round trip. Inside a transaction too: a prepared statement outlives a rollback, and one that
+ * failed to prepare is not recorded here.
  */
-export async function ensurePrepared(
-  client: pg.ClientBase,
-  statements: readonly WireStatement[],
-): Promise<void> {
+async function ensurePrepared(client: pg.ClientBase, statements: readonly WireStatement[]): Promise<void> {
   const tracked = client as unknown as Tracked;
   const done = tracked[preparedOn] ?? new Set<string>();
   const missing = statements.filter((s) => !done.has(s.name));
