@@ -56,3 +56,11 @@ export function sampleActivity(client: pg.Client, everyMs = 50, applicationName 
     },
   };
 }
+
+/** Autovacuum and autoanalyze runs so far, by table: a run during a window shares its two cores. */
+export async function maintenanceRuns(client: pg.Client): Promise<Map<string, number>> {
+  const { rows } = await client.query<{ t: string; n: number }>(
+    'select relname as t, (autovacuum_count + autoanalyze_count)::int as n from pg_stat_user_tables',
+  );
+  return new Map(rows.map((r) => [r.t, r.n]));
+}

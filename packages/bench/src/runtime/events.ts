@@ -9,7 +9,7 @@ import {
   type Traffic,
   touchlineBatches,
 } from '../load.js';
-import { sampleActivity } from './activity.js';
+import { maintenanceRuns, sampleActivity } from './activity.js';
 import { inboxDrained } from './journeys.js';
 
 async function counts(client: pg.Client) {
@@ -17,14 +17,6 @@ async function counts(client: pg.Client) {
     `select (select count(*) from enrollments)::int as enrollments, (select count(*) from messages)::int as messages`,
   );
   return rows[0] as { enrollments: number; messages: number };
-}
-
-/** Autovacuum and autoanalyze runs so far, by table: a run during a window shares its two cores. */
-async function maintenanceRuns(client: pg.Client): Promise<Map<string, number>> {
-  const { rows } = await client.query<{ t: string; n: number }>(
-    'select relname as t, (autovacuum_count + autoanalyze_count)::int as n from pg_stat_user_tables',
-  );
-  return new Map(rows.map((r) => [r.t, r.n]));
 }
 
 /** WAL written and transactions committed in the database so far: work that load does not blur. */

@@ -1,7 +1,7 @@
 import { Logger, run } from 'graphile-worker';
 import pg from 'pg';
 import { CLIENTS, Ingestion } from '../load.js';
-import { sampleActivity } from './activity.js';
+import { maintenanceRuns, sampleActivity } from './activity.js';
 import { inboxDrained } from './journeys.js';
 
 const CHUNK = 50_000;
@@ -188,14 +188,8 @@ export async function measureWakes(
   const updates0 = await updates();
   // Autovacuum runs over the tables the wakes change, during the wakes: a vacuum of a million
   // rows takes a core of the two for a while.
-  const vacuums = async () => {
-    const { rows } = await client.query<{ relname: string; n: string }>(
-      `select relname, autovacuum_count + autoanalyze_count as n from pg_stat_user_tables
-        where relname in ('enrollments', 'enrollment_steps', 'journey_timers')`,
-    );
-    return new Map(rows.map((r) => [r.relname, Number(r.n)]));
-  };
-  const vacuums0 = await vacuums();
+  const vacuumed = ['enrollments', 'enrollment_steps', 'journey_timers'];
+  const vacuums0 = await maintenanceRuns(client);
   const activity = sampleActivity(client, 100);
   for (;;) {
     // One probe of the timers' index (a count of a million joined rows every second would be a
@@ -214,9 +208,9 @@ export async function measureWakes(
   // only with a skip scan (PostgreSQL 18): a nested loop elsewhere would read the table per row.
   await client.query('set enable_nestloop = off');
   log(`wakes: running statements: ${activity.top(6)}`);
-  const vacuums1 = await vacuums();
+  const vacuums1 = await maintenanceRuns(client);
   log(
-    `wakes: autovacuum and autoanalyze runs meanwhile: ${[...vacuums1].map(([t, n]) => `${t} ${n - (vacuums0.get(t) ?? 0)}`).join(', ')}`,
+    `wakes: autovacuum and autoanalyze runs meanwhile: ${vacuumed.map((t) => `${t} ${(vacuums1.get(t) ?? 0) - (vacuums0.get(t) ?? 0)}`).join(', ')}`,
   );
   // Lateness along the run, by 10 s of due time: a tail from one stretch (a checkpoint, a
   // vacuum) reads differently from one spread all along.
