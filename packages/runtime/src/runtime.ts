@@ -3,6 +3,7 @@ import { messagingPolicyOf, type NodeTypeRegistry } from '@touchline/journey';
 import type pg from 'pg';
 import { type CatalogLogger, JourneyCatalog } from './catalog.js';
 import { type DecideCounts, decideEvents, decideWakes, type WakeRequest } from './decide.js';
+import type { Effects } from './effects.js';
 import type { WorkspaceMessaging } from './guards.js';
 import type { DirectEntry } from './schedule-entry.js';
 import { enrollProfiles, ensureScheduleJobs, runScheduleTick, type ScheduleTick } from './schedule-runner.js';
@@ -21,6 +22,7 @@ import {
   requeueOverdue,
   staleWriteCode,
   type WakeClaim,
+  type WriteOptions,
   writeEffects,
 } from './store.js';
 import { WakeFloor } from './wake-floor.js';
@@ -344,14 +346,13 @@ export class JourneyRuntime {
               const last = i === groups.length - 1;
               const decided = await decideEvents(client, workspaceId, events, this.#decideOptions(history));
               // The last workspace's write deletes the claimed rows and commits, in one round trip.
-              await writeEffects(client, decided.effects, {
+              await this.#write(client, tx, decided.effects, {
                 horizonMs: this.horizonMs,
                 now,
+                statement: 'tl_rt_write_events',
                 commit: last,
                 ...(last ? { inboxIds: claimed.map((e) => e.inboxId) } : {}),
               });
-              if (last) tx.ended = true;
-              this.#maybeDie('tl_rt_write_events');
               for (const key of Object.keys(counts) as Array<keyof DecideCounts>)
                 counts[key] += decided.counts[key];
             }
@@ -519,6 +520,21 @@ export class JourneyRuntime {
     }
   }
 
+  /**
+   * Writes a decision's effects; a write with `commit` ends the transaction (the transaction
+   * helper then sends no commit of its own). The statement names the kill point after it.
+   */
+  async #write(
+    client: pg.PoolClient,
+    tx: TransactionState,
+    effects: Effects,
+    options: WriteOptions & { statement: NonNullable<WriteOptions['statement']> },
+  ): Promise<void> {
+    await writeEffects(client, effects, options);
+    if (options.commit) tx.ended = true;
+    this.#maybeDie(options.statement);
+  }
+
   /** Decides due waits and writes their effects; the last workspace's write commits. */
   async #writeWakes(
     client: pg.PoolClient,
@@ -530,14 +546,12 @@ export class JourneyRuntime {
       const now = this.#options.now?.() ?? new Date();
       const last = i === groups.length - 1;
       const decided = await decideWakes(client, workspaceId, group, this.#decideOptions([]));
-      await writeEffects(client, decided.effects, {
+      await this.#write(client, tx, decided.effects, {
         horizonMs: this.horizonMs,
         now,
         statement: 'tl_rt_write_wakes',
         commit: last,
       });
-      if (last) tx.ended = true;
-      this.#maybeDie('tl_rt_write_wakes');
       this.counts.woken += decided.fired;
       this.counts.stale += decided.stale;
     }
