@@ -85,6 +85,17 @@ describe('embedded PostgreSQL', () => {
     await server.stop();
   });
 
+  it('runs with the server defaults rather than initdb’s', async () => {
+    const server = await start(tempDir('touchline-embedded-'));
+    const [settings] = await sql<Record<string, string>>(
+      server.url,
+      `select current_setting('wal_init_zero') as wal_init_zero, current_setting('max_wal_size') as max_wal_size,
+              current_setting('checkpoint_timeout') as checkpoint_timeout`,
+    );
+    expect(settings).toEqual({ wal_init_zero: 'off', max_wal_size: '4GB', checkpoint_timeout: '15min' });
+    await server.stop();
+  });
+
   it('listens on loopback only and requires the generated password', async () => {
     const server = await start(tempDir('touchline-embedded-'));
     const wrong = new URL(server.url);

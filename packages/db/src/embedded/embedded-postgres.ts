@@ -236,6 +236,14 @@ function urlOf(password: string, port: number, socketDir: string | undefined): s
  * re-read pages all along and checkpointed every half minute, each time logging every page
  * touched again in full: wake lateness p50 1.4 s, p99 4.3 s; with these 0.09 s and 2.5 s
  * (docs/performance.md). WAL beyond `min_wal_size` is recycled once the burst is over.
+ *
+ * New WAL segments are not filled with zeros first (`wal_init_zero`): the backend that needs
+ * the next segment writes all 16 MB of it while it holds the WAL write lock, so every commit
+ * waits behind it — on a new server, where no old segment is there to be recycled, that was one
+ * stall of 50–250 ms per 16 MB of WAL, the tail of the trigger → outbox latency at 1,000
+ * events/s (p99 52–82 ms over 10 s windows, 27–46 ms without it). ext4 and xfs, where the
+ * cluster usually lives, allocate a segment's blocks as WAL is written, as copy-on-write file
+ * systems do anyway.
  */
 export function serverDefaults(totalMemory: number = os.totalmem()): Record<string, string> {
   const quarterMb = Math.floor(totalMemory / 4 / 2 ** 20);
@@ -243,6 +251,7 @@ export function serverDefaults(totalMemory: number = os.totalmem()): Record<stri
     shared_buffers: `${Math.max(128, Math.min(2048, quarterMb))}MB`,
     max_wal_size: '4GB',
     checkpoint_timeout: '15min',
+    wal_init_zero: 'off',
   };
 }
 

@@ -13,4 +13,8 @@ describe('the embedded server defaults', () => {
   it('checkpoint every 15 minutes or 4 GB of WAL', () => {
     expect(serverDefaults(24 * GiB)).toMatchObject({ max_wal_size: '4GB', checkpoint_timeout: '15min' });
   });
+
+  it('make new WAL segments without writing 16 MB of zeros under the WAL write lock', () => {
+    expect(serverDefaults(24 * GiB).wal_init_zero).toBe('off');
+  });
 });
