@@ -161,7 +161,8 @@ export async function beginClaimInbox(
     [claimIdsStatement, claimOldStatement],
     `begin;\nset local plan_cache_mode = force_generic_plan;\n${claimed}`,
   );
-  return ((results[2]?.rows ?? []) as InboxRow[]).map(toInboxEvent);
+  // The claim is the query's last statement: its rows are the last result.
+  return ((results.at(-1)?.rows ?? []) as InboxRow[]).map(toInboxEvent);
 }
 
 /** An event the runtime could not process: kept (up to 5 attempts) with its error. */

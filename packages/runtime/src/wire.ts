@@ -7,7 +7,8 @@ import type pg from 'pg';
  * which on a busy 2-core machine is most of a small transaction's time. A simple-protocol query
  * may hold several statements: `begin; execute claim(…)` and `execute write(…); commit` are one
  * round trip each. The statements stay prepared (SQL `prepare`, once per connection), so nothing
- * is planned again; their arguments travel as literals, quoted here.
+ * is parsed again; whether one is planned again is `plan_cache_mode`'s choice (the inbox claim
+ * forces generic plans: store.ts). Their arguments travel as literals, quoted here.
  */
 
 /** A statement run by `execute`: its name, its parameters' types, its text with `$n` placeholders. */
