@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -297,8 +297,11 @@ export async function startTouchline(
     },
   );
   let output = '';
+  // BENCH_SERVER_LOG=<file>: every server's output appended there (warnings, retries, crashes).
+  const log = process.env.BENCH_SERVER_LOG;
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
+    if (log) appendFileSync(log, chunk);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
