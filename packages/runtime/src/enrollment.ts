@@ -51,6 +51,11 @@ export interface EnrollmentState {
    * Undefined for a row read `for update` (nothing else can change it) and for a new one.
    */
   readonly rowVersion?: string;
+  /**
+   * The step (its `stepKey`) where the row said the enrollment was when it was read: that step
+   * row exists, so a step written there is an update of it. Undefined for a new enrollment.
+   */
+  readonly storedStep?: string;
 }
 
 export const runningStatuses: readonly EnrollmentStatus[] = ['active', 'waiting'];

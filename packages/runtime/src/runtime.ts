@@ -450,7 +450,7 @@ export class JourneyRuntime {
     let taken: DueWake[] = [];
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#transaction(
+        const counted = await this.#transaction(
           async (client, tx) => {
             taken = await claimDueWakes(
               client,
@@ -458,15 +458,15 @@ export class JourneyRuntime {
             );
             if (taken.some((t) => !isWake(t.wake)))
               throw new Error('a journey_wake job has a malformed payload');
-            await this.#writeWakes(
+            return this.#writeWakes(
               client,
               tx,
               taken.map((t) => t.wake),
             );
-            return taken.length;
           },
-          (count) => (count > 0 ? 'commit_wakes' : 'commit_empty'),
+          () => (taken.length > 0 ? 'commit_wakes' : 'commit_empty'),
         );
+        this.#countWakes(counted);
         floor?.advance(taken);
         return taken.length;
       } catch (error) {
@@ -501,9 +501,11 @@ export class JourneyRuntime {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await this.#transaction(
-            (client, tx) => this.#writeWakes(client, tx, wakes),
-            () => 'commit_wakes',
+          this.#countWakes(
+            await this.#transaction(
+              (client, tx) => this.#writeWakes(client, tx, wakes),
+              () => 'commit_wakes',
+            ),
           );
           return wakes.map(() => undefined);
         } catch (error) {
@@ -535,12 +537,17 @@ export class JourneyRuntime {
     this.#maybeDie(options.statement);
   }
 
-  /** Decides due waits and writes their effects; the last workspace's write commits. */
+  /**
+   * Decides due waits and writes their effects; the last workspace's write commits. Returns what
+   * it counted, for the caller to add once the transaction has committed (a retried transaction
+   * would count its wakes twice).
+   */
   async #writeWakes(
     client: pg.PoolClient,
     tx: TransactionState,
     wakes: readonly WakeRequest[],
-  ): Promise<void> {
+  ): Promise<{ woken: number; stale: number }> {
+    const counted = { woken: 0, stale: 0 };
     const groups = [...byWorkspace(wakes)];
     for (const [i, [workspaceId, group]] of groups.entries()) {
       const now = this.#options.now?.() ?? new Date();
@@ -552,9 +559,15 @@ export class JourneyRuntime {
         statement: 'tl_rt_write_wakes',
         commit: last,
       });
-      this.counts.woken += decided.fired;
-      this.counts.stale += decided.stale;
+      counted.woken += decided.fired;
+      counted.stale += decided.stale;
     }
+    return counted;
+  }
+
+  #countWakes(counted: { woken: number; stale: number }): void {
+    this.counts.woken += counted.woken;
+    this.counts.stale += counted.stale;
   }
 
   #decideOptions(history: ReadonlyArray<{ journeyId: string; profileId: string }>) {

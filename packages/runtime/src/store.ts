@@ -1,10 +1,11 @@
 import type pg from 'pg';
-import type { Effects, WakeRow } from './effects.js';
+import type { Effects, StepRow, WakeRow } from './effects.js';
 import {
   type EnrollmentContext,
   type EnrollmentState,
   type EnrollmentStatus,
   type StoredWait,
+  stepKey,
   wakeJobKey,
 } from './enrollment.js';
 import type { EventFact, ProfileSource } from './facts.js';
@@ -245,6 +246,9 @@ function toState(row: EnrollmentRow): EnrollmentState {
     held: row.held,
     isNew: false,
     ...(row.row_version === undefined ? {} : { rowVersion: row.row_version }),
+    ...(row.current_node === null
+      ? {}
+      : { storedStep: stepKey(row.id, row.current_node, row.current_visit ?? 1) }),
   };
 }
 
@@ -345,6 +349,9 @@ function enrollmentDocument(enrollments: readonly EnrollmentState[]): string {
   );
 }
 
+const stepRecord = `w uuid, en uuid, n text, vi int, j uuid, v int, p uuid, t text, po text, r text, re text,
+  f jsonb, ea timestamptz, la timestamptz`;
+
 const enrollmentRecord = `id uuid, w uuid, j uuid, v int, p uuid, s text, n text, cv int, vs jsonb, c jsonb, wt jsonb,
   wa timestamptz, ea timestamptz, sl text, k text, ed timestamptz, er text, ca timestamptz, h boolean, rv text`;
 
@@ -389,16 +396,30 @@ const writeStatement = `with
      where e.workspace_id = x.w and e.id = x.id and (x.rv is null or e.xmin = x.rv::xid)
     returning 1
   ),
+  -- Steps entered in this transaction: plain inserts. (An upsert is a speculative insertion: a
+  -- second WAL record per row to confirm it, and a row lock before each update it turns into.)
   steps as (
     insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
       profile_id, type, port, rule, reason, facts, entered_at, left_at)
     select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
-      from json_to_recordset($3::json) as x(w uuid, en uuid, n text, vi int, j uuid, v int, p uuid, t text,
-           po text, r text, re text, f jsonb, ea timestamptz, la timestamptz)
-    on conflict (workspace_id, enrollment_id, node_id, visit) do update
-      set port = excluded.port, rule = coalesce(excluded.rule, enrollment_steps.rule),
-          reason = coalesce(excluded.reason, enrollment_steps.reason),
-          facts = coalesce(excluded.facts, enrollment_steps.facts), left_at = excluded.left_at
+      from json_to_recordset($3::json) as x(${stepRecord})
+  ),
+  -- Steps entered earlier (where a read enrollment was) and left now: updated in place.
+  left_steps as (
+    update enrollment_steps s
+       set port = x.po, rule = coalesce(x.r, s.rule), reason = coalesce(x.re, s.reason),
+           facts = coalesce(x.f, s.facts), left_at = x.la
+      from json_to_recordset($10::json) as x(${stepRecord})
+     where s.workspace_id = x.w and s.enrollment_id = x.en and s.node_id = x.n and s.visit = x.vi
+    returning s.enrollment_id, s.node_id, s.visit
+  ),
+  -- One whose row is not there after all is written whole, as the upsert did.
+  missing_steps as (
+    insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
+      profile_id, type, port, rule, reason, facts, entered_at, left_at)
+    select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
+      from json_to_recordset($10::json) as x(${stepRecord})
+     where not exists (select 1 from left_steps l where l.enrollment_id = x.en and l.node_id = x.n and l.visit = x.vi)
   ),
   outbox as (
     -- A queued row carries its due time (now, or when quiet hours end): the delivery sweep finds
@@ -435,7 +456,7 @@ select touchline_expect_rows($8::int, (select count(*) from ins)::int, '${entryC
 
 const writeEffectsStatement: WireStatement = {
   name: 'tlw_write',
-  types: ['json', 'json', 'json', 'json', 'json', 'json', 'bigint[]', 'int', 'int'],
+  types: ['json', 'json', 'json', 'json', 'json', 'json', 'bigint[]', 'int', 'int', 'json'],
   text: writeStatement,
 };
 
@@ -489,19 +510,26 @@ export async function writeEffects(
   const limit = options.now.getTime() + options.horizonMs;
   const near = effects.wakes.filter((w) => w.wakeAt.getTime() <= limit);
   const far = effects.wakes.filter((w) => w.wakeAt.getTime() > limit);
+  // A step where a read enrollment was exists already; any other was entered in this transaction.
+  const stored = new Set<string>();
+  for (const e of all) if (e.storedStep !== undefined) stored.add(e.storedStep);
+  const entered: StepRow[] = [];
+  const left: StepRow[] = [];
+  for (const [key, step] of effects.steps) (stored.has(key) ? left : entered).push(step);
   const inboxIds = options.inboxIds ?? [];
   if (all.length + effects.steps.size + effects.outbox.length + effects.wakes.length + inboxIds.length > 0) {
     statements.push(
       execute(writeEffectsStatement, [
         text(enrollmentDocument(fresh)),
         text(enrollmentDocument(changed)),
-        text(stepDocument(effects)),
+        text(stepDocument(entered)),
         text(outboxDocument(effects)),
         text(wakeDocument(far)),
         text(wakeDocument(near)),
         bigintArray(inboxIds),
         int(fresh.length),
         int(changed.length),
+        text(stepDocument(left)),
       ]),
     );
   }
@@ -521,9 +549,9 @@ export async function writeEffects(
   }
 }
 
-function stepDocument(effects: Effects): string {
+function stepDocument(steps: readonly StepRow[]): string {
   return JSON.stringify(
-    [...effects.steps.values()].map((s) => ({
+    steps.map((s) => ({
       w: s.workspaceId,
       en: s.enrollmentId,
       n: s.nodeId,
