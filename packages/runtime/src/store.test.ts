@@ -132,6 +132,79 @@ describe('writeEffects with the commit in the same round trip', () => {
     ).toBe(0);
   });
 
+  it('a step where a read enrollment waited is updated in place, keeping when it was entered; one whose row is missing is written whole', async () => {
+    // An enrollment waiting at `pause` (visit 1), with the step row written when it got there.
+    const waiting = {
+      ...entering('event:steps', null),
+      status: 'waiting' as const,
+      currentNode: 'pause',
+      currentVisit: 1,
+    };
+    const entered = new Date('2026-12-01T10:00:00Z');
+    const step = (nodeId: string, port: string | null, at: Date, leftAt: Date | null) => ({
+      workspaceId,
+      enrollmentId: waiting.id,
+      nodeId,
+      visit: 1,
+      journeyId,
+      journeyVersion: 1,
+      profileId,
+      type: 'wait',
+      port,
+      rule: null,
+      reason: null,
+      facts: null,
+      enteredAt: at,
+      leftAt,
+    });
+    // Another waits there with no step row at all.
+    const orphan = {
+      ...entering('event:orphan', null),
+      status: 'waiting' as const,
+      currentNode: 'pause',
+      currentVisit: 1,
+    };
+    const first = new Effects();
+    first.touch(waiting);
+    first.touch(orphan);
+    first.step(step('pause', null, entered, null));
+    const client = await database.pool.connect();
+    try {
+      await client.query('begin');
+      await writeEffects(client, first, { horizonMs: 0, now: new Date(), commit: true });
+      // Read back (as a wake reads them), both wake: the wait step is left, `done` entered.
+      const read = await loadEnrollmentsById(client, workspaceId, [waiting.id, orphan.id]);
+      const left = new Date('2026-12-02T10:00:00Z');
+      const second = new Effects();
+      for (const e of read) second.touch({ ...e, status: 'completed', currentNode: 'done' });
+      second.step(step('pause', 'out', left, left));
+      second.step(step('done', null, left, null));
+      second.step({ ...step('pause', 'out', left, left), enrollmentId: orphan.id });
+      await client.query('begin');
+      await writeEffects(client, second, { horizonMs: 0, now: new Date(), commit: true });
+    } finally {
+      client.release();
+    }
+    const { rows } = await database.pool.query<{
+      node_id: string;
+      port: string | null;
+      entered_at: Date;
+      left_at: Date | null;
+    }>(
+      'select node_id, port, entered_at, left_at from enrollment_steps where workspace_id = $1 and enrollment_id = $2 order by node_id',
+      [workspaceId, waiting.id],
+    );
+    expect(rows).toEqual([
+      { node_id: 'done', port: null, entered_at: new Date('2026-12-02T10:00:00Z'), left_at: null },
+      { node_id: 'pause', port: 'out', entered_at: entered, left_at: new Date('2026-12-02T10:00:00Z') },
+    ]);
+    const missing = await database.pool.query<{ port: string | null }>(
+      'select port from enrollment_steps where workspace_id = $1 and enrollment_id = $2',
+      [workspaceId, orphan.id],
+    );
+    expect(missing.rows).toEqual([{ port: 'out' }]);
+  });
+
   it('a claim skips the rows another transaction holds', async () => {
     const id = await inboxRow();
     const [first, second] = [await database.pool.connect(), await database.pool.connect()];
