@@ -141,6 +141,7 @@ describe('writeEffects with the commit in the same round trip', () => {
       currentVisit: 1,
     };
     const entered = new Date('2026-12-01T10:00:00Z');
+    const left = new Date('2026-12-02T10:00:00Z');
     const step = (nodeId: string, port: string | null, at: Date, leftAt: Date | null) => ({
       workspaceId,
       enrollmentId: waiting.id,
@@ -174,7 +175,6 @@ describe('writeEffects with the commit in the same round trip', () => {
       await writeEffects(client, first, { horizonMs: 0, now: new Date(), commit: true });
       // Read back (as a wake reads them), both wake: the wait step is left, `done` entered.
       const read = await loadEnrollmentsById(client, workspaceId, [waiting.id, orphan.id]);
-      const left = new Date('2026-12-02T10:00:00Z');
       const second = new Effects();
       for (const e of read) second.touch({ ...e, status: 'completed', currentNode: 'done' });
       second.step(step('pause', 'out', left, left));
@@ -195,8 +195,8 @@ describe('writeEffects with the commit in the same round trip', () => {
       [workspaceId, waiting.id],
     );
     expect(rows).toEqual([
-      { node_id: 'done', port: null, entered_at: new Date('2026-12-02T10:00:00Z'), left_at: null },
-      { node_id: 'pause', port: 'out', entered_at: entered, left_at: new Date('2026-12-02T10:00:00Z') },
+      { node_id: 'done', port: null, entered_at: left, left_at: null },
+      { node_id: 'pause', port: 'out', entered_at: entered, left_at: left },
     ]);
     const missing = await database.pool.query<{ port: string | null }>(
       'select port from enrollment_steps where workspace_id = $1 and enrollment_id = $2',

@@ -396,14 +396,6 @@ const writeStatement = `with
      where e.workspace_id = x.w and e.id = x.id and (x.rv is null or e.xmin = x.rv::xid)
     returning 1
   ),
-  -- Steps entered in this transaction: plain inserts. (An upsert is a speculative insertion: a
-  -- second WAL record per row to confirm it, and a row lock before each update it turns into.)
-  steps as (
-    insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
-      profile_id, type, port, rule, reason, facts, entered_at, left_at)
-    select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
-      from json_to_recordset($3::json) as x(${stepRecord})
-  ),
   -- Steps entered earlier (where a read enrollment was) and left now: updated in place.
   left_steps as (
     update enrollment_steps s
@@ -413,10 +405,15 @@ const writeStatement = `with
      where s.workspace_id = x.w and s.enrollment_id = x.en and s.node_id = x.n and s.visit = x.vi
     returning s.enrollment_id, s.node_id, s.visit
   ),
-  -- One whose row is not there after all is written whole, as the upsert did.
-  missing_steps as (
+  -- Steps entered in this transaction, and a left one whose row is not there after all (written
+  -- whole, as the upsert did): plain inserts. An upsert is a speculative insertion — a second WAL
+  -- record per row to confirm it, and a row lock before each update it turns into.
+  steps as (
     insert into enrollment_steps (workspace_id, enrollment_id, node_id, visit, journey_id, journey_version,
       profile_id, type, port, rule, reason, facts, entered_at, left_at)
+    select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
+      from json_to_recordset($3::json) as x(${stepRecord})
+    union all
     select w, en, n, vi, j, v, p, t, po, r, re, f, ea, la
       from json_to_recordset($10::json) as x(${stepRecord})
      where not exists (select 1 from left_steps l where l.enrollment_id = x.en and l.node_id = x.n and l.visit = x.vi)
