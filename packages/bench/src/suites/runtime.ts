@@ -266,7 +266,7 @@ export const suite: BenchSuite = {
             rate: 1_000,
             // A new process: V8 compiles the hot paths and the pool opens its connections in
             // the first seconds, when the tail is twice the steady state's (p99 62 against 42 ms).
-            warmupMs: 5_000,
+            warmupMs: Number(process.env.BENCH_LATENCY_WARMUP_MS ?? 5_000),
             measureMs,
             loopDelay: server.loopDelay,
           });
