@@ -34,7 +34,11 @@ export function createDb(connectionString: string, options: CreateDbOptions = {}
   return {
     db,
     pool,
-    // Kysely's destroy() ends the pool it was given.
-    close: () => db.destroy(),
+    // Kysely's destroy() ends the pool only if Kysely itself ran a query on it: a handle used
+    // through `pool` alone kept its connections open until the server terminated them.
+    close: async () => {
+      await db.destroy();
+      if (!pool.ended) await pool.end();
+    },
   };
 }

@@ -222,6 +222,23 @@ export async function triggerToOutbox(
       if (seen === undefined) unseen++;
       else visible.push(seen - sent);
     }
+    // BENCH_LATENCY_SERIES=1: the lateness by 250 ms of send time, to tell a tail spread over the
+    // window from one stall.
+    if (process.env.BENCH_LATENCY_SERIES) {
+      const start = Math.min(...sentAt.values());
+      const buckets = new Map<number, number[]>();
+      for (const row of rows) {
+        const sent = sentAt.get(row.m) as number;
+        const seen = row.committed !== null ? Number(row.committed) : undefined;
+        if (seen === undefined) continue;
+        const bucket = Math.floor((sent - start) / 250);
+        buckets.set(bucket, [...(buckets.get(bucket) ?? []), seen - sent]);
+      }
+      const series = [...buckets.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([bucket, values]) => `${bucket * 250}:${Math.round(Math.max(...values))}`);
+      process.stderr.write(`[runtime] latency max by 250 ms of send time: ${series.join(' ')}\n`);
+    }
     visible.sort((a, b) => a - b);
     created.sort((a, b) => a - b);
     return {
