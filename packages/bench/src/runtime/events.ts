@@ -215,29 +215,27 @@ export async function triggerToOutbox(
     const visible: number[] = [];
     const created: number[] = [];
     let unseen = 0;
+    // BENCH_LATENCY_SERIES=1: the worst lateness by 250 ms of send time, to tell a tail spread
+    // over the window from one stall.
+    const series = process.env.BENCH_LATENCY_SERIES ? new Map<number, number>() : undefined;
+    const start = series ? Math.min(...sentAt.values()) : 0;
     for (const row of rows) {
       const sent = sentAt.get(row.m) as number;
       created.push(Number(row.created) - sent);
       const seen = byCommit && row.committed !== null ? Number(row.committed) : seenAt.get(row.m);
-      if (seen === undefined) unseen++;
-      else visible.push(seen - sent);
-    }
-    // BENCH_LATENCY_SERIES=1: the lateness by 250 ms of send time, to tell a tail spread over the
-    // window from one stall.
-    if (process.env.BENCH_LATENCY_SERIES) {
-      const start = Math.min(...sentAt.values());
-      const buckets = new Map<number, number[]>();
-      for (const row of rows) {
-        const sent = sentAt.get(row.m) as number;
-        const seen = row.committed !== null ? Number(row.committed) : undefined;
-        if (seen === undefined) continue;
-        const bucket = Math.floor((sent - start) / 250);
-        buckets.set(bucket, [...(buckets.get(bucket) ?? []), seen - sent]);
+      if (seen === undefined) {
+        unseen++;
+        continue;
       }
-      const series = [...buckets.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([bucket, values]) => `${bucket * 250}:${Math.round(Math.max(...values))}`);
-      process.stderr.write(`[runtime] latency max by 250 ms of send time: ${series.join(' ')}\n`);
+      visible.push(seen - sent);
+      if (series) {
+        const bucket = Math.floor((sent - start) / 250) * 250;
+        series.set(bucket, Math.max(series.get(bucket) ?? 0, seen - sent));
+      }
+    }
+    if (series) {
+      const worst = [...series].sort(([a], [b]) => a - b).map(([at, ms]) => `${at}:${Math.round(ms)}`);
+      process.stderr.write(`[runtime] latency max by 250 ms of send time: ${worst.join(' ')}\n`);
     }
     visible.sort((a, b) => a - b);
     created.sort((a, b) => a - b);
