@@ -461,17 +461,19 @@ const writeStatements = new Map<string, WireStatement>();
 
 /** The write statement holding `parts` (prepared once per connection and combination). */
 function writeStatementFor(parts: ReadonlySet<WritePart>): WireStatement {
-  const order: WritePart[] = ['ins', 'upd', 'left', 'entered', 'outbox', 'timers', 'jobs', 'inbox'];
+  // The steps CTE comes after left_steps: the insert of missing left steps reads it.
+  const order = ['ins', 'upd', 'left', 'entered', 'outbox', 'timers', 'jobs', 'inbox'] as const;
   const key = order.map((part) => (parts.has(part) ? '1' : '0')).join('');
   let statement = writeStatements.get(key);
   if (statement) return statement;
   const ctes: string[] = [];
-  for (const part of ['ins', 'upd', 'left'] as const) if (parts.has(part)) ctes.push(writeParts[part]);
-  // After left_steps: the insert of missing left steps reads it.
-  if (parts.has('entered') || parts.has('left'))
-    ctes.push(stepsPart(parts.has('entered'), parts.has('left')));
-  for (const part of ['outbox', 'timers', 'jobs', 'inbox'] as const)
-    if (parts.has(part)) ctes.push(writeParts[part]);
+  for (const part of order) {
+    if (part !== 'entered') {
+      if (parts.has(part)) ctes.push(writeParts[part]);
+    } else if (parts.has('entered') || parts.has('left')) {
+      ctes.push(stepsPart(parts.has('entered'), parts.has('left')));
+    }
+  }
   // Fails the statement when a new enrollment lost its slot to a concurrent entry, or a row read
   // without a lock changed meanwhile: `commit` follows in the same round trip, so nothing must
   // commit after a lost race.
