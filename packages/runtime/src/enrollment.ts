@@ -3,11 +3,16 @@ import type { EventFact } from './facts.js';
 
 export type EnrollmentStatus = 'active' | 'waiting' | 'completed' | 'exited' | 'failed';
 
-/** The enrollment context (`journey` fact and what messages personalise with). */
+/**
+ * The enrollment context (`journey` fact and what messages personalise with). Written when the
+ * enrollment is inserted and never by the runtime again (its writes leave the column as stored:
+ * store.ts), so it is read-only here; a webhook's saved answer goes into `variables` from
+ * delivery, in SQL.
+ */
 export interface EnrollmentContext {
-  triggerEvent: EventFact | null;
-  variables: Record<string, unknown>;
-  assignments: Record<string, string>;
+  readonly triggerEvent: EventFact | null;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly assignments: Readonly<Record<string, string>>;
 }
 
 /** A stored wait, as JSON (dates as ISO strings). */
@@ -33,7 +38,7 @@ export interface EnrollmentState {
   currentNode: string | null;
   currentVisit: number | null;
   visits: Record<string, number>;
-  context: EnrollmentContext;
+  readonly context: EnrollmentContext;
   wait: StoredWait | null;
   wakeAt: Date | null;
   readonly enteredAt: Date;

@@ -205,6 +205,56 @@ describe('writeEffects with the commit in the same round trip', () => {
     expect(missing.rows).toEqual([{ port: 'out' }]);
   });
 
+  it('an enrollment that moves on keeps its stored context: the event that enrolled it and the variables saved since', async () => {
+    const triggerEvent = {
+      messageId: 'ctx-1',
+      type: 'track',
+      event: 'cart_updated',
+      userId: 'ada',
+      anonymousId: null,
+      properties: { cart_id: 'c-9', items: [{ sku: 'SKU-1', price: 19.5 }] },
+      context: { ip: '10.0.0.1' },
+      timestamp: '2026-11-30T08:15:42.123Z',
+    };
+    const entered: EnrollmentState = {
+      ...entering('event:ctx-1', null),
+      status: 'waiting',
+      currentNode: 'pause',
+      currentVisit: 1,
+      context: { triggerEvent, variables: {}, assignments: {} },
+    };
+    const client = await database.pool.connect();
+    try {
+      const first = new Effects();
+      first.touch(entered);
+      await client.query('begin');
+      await writeEffects(client, first, { horizonMs: 0, now: new Date(), commit: true });
+      // Delivery saves a webhook's answer into the context, in SQL.
+      await client.query(
+        `update enrollments set context = jsonb_set(context, '{variables,answer}', '{"ok":true}')
+          where workspace_id = $1 and id = $2`,
+        [workspaceId, entered.id],
+      );
+      // The enrollment is read afterwards (a wake) and moves on.
+      await client.query('begin');
+      const [read] = await loadEnrollmentsById(client, workspaceId, [entered.id]);
+      if (!read) throw new Error('enrollment not read back');
+      const second = new Effects();
+      second.touch({ ...read, status: 'completed', currentNode: null });
+      await writeEffects(client, second, { horizonMs: 0, now: new Date(), commit: true });
+    } finally {
+      client.release();
+    }
+    const { rows } = await database.pool.query<{ status: string; context: unknown }>(
+      'select status, context from enrollments where workspace_id = $1 and id = $2',
+      [workspaceId, entered.id],
+    );
+    expect(rows[0]).toEqual({
+      status: 'completed',
+      context: { triggerEvent, variables: { answer: { ok: true } }, assignments: {} },
+    });
+  });
+
   it('a claim skips the rows another transaction holds', async () => {
     const id = await inboxRow();
     const [first, second] = [await database.pool.connect(), await database.pool.connect()];
@@ -226,9 +276,10 @@ describe('writeEffects with the commit in the same round trip', () => {
     try {
       await beginClaimInbox(client, { ids: [id] });
       const effects = new Effects();
-      const enrollment = entering('event:quoted', null);
-      enrollment.context = { triggerEvent: null, variables: { name }, assignments: {} };
-      effects.touch(enrollment);
+      effects.touch({
+        ...entering('event:quoted', null),
+        context: { triggerEvent: null, variables: { name }, assignments: {} },
+      });
       await writeEffects(client, effects, { horizonMs: 0, now: new Date(), inboxIds: [id], commit: true });
     } finally {
       client.release();

@@ -322,7 +322,12 @@ export class EntryConflict extends Error {
   }
 }
 
-function enrollmentDocument(enrollments: readonly EnrollmentState[]): string {
+/**
+ * New enrollments (`fresh`) whole; changed ones without their context, which the update leaves
+ * as stored (it never changes once written: enrollment.ts). A wake's update parsed about 700 bytes
+ * of context JSON (the trigger event, mostly) only to write back the same value.
+ */
+function enrollmentDocument(enrollments: readonly EnrollmentState[], fresh: boolean): string {
   return JSON.stringify(
     enrollments.map((e) => ({
       id: e.id,
@@ -334,7 +339,7 @@ function enrollmentDocument(enrollments: readonly EnrollmentState[]): string {
       n: e.currentNode,
       cv: e.currentVisit,
       vs: e.visits,
-      c: e.context,
+      c: fresh ? e.context : null,
       wt: e.wait,
       wa: e.wakeAt?.toISOString() ?? null,
       ea: e.enteredAt.toISOString(),
@@ -395,7 +400,7 @@ const writeParts = {
   )`,
   upd: `upd as (
     update enrollments e set journey_version = x.v, status = x.s, current_node = x.n, current_visit = x.cv,
-      visits = x.vs, context = x.c, wait = x.wt, wake_at = x.wa, entry_slot = x.sl, ended_at = x.ed,
+      visits = x.vs, wait = x.wt, wake_at = x.wa, entry_slot = x.sl, ended_at = x.ed,
       end_reason = x.er, converted_at = x.ca, held = x.h, updated_at = now()
       from jsonb_to_recordset($2::jsonb) as x(${enrollmentRecord})
      -- A row read without a lock changes only if it is still the version read.
@@ -565,8 +570,8 @@ export async function writeEffects(
   if (write) {
     statements.push(
       execute(write, [
-        text(enrollmentDocument(fresh)),
-        text(enrollmentDocument(changed)),
+        text(enrollmentDocument(fresh, true)),
+        text(enrollmentDocument(changed, false)),
         text(stepDocument(entered)),
         text(outboxDocument(effects)),
         text(wakeDocument(far)),
