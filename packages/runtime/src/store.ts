@@ -323,11 +323,11 @@ export class EntryConflict extends Error {
 }
 
 /**
- * New enrollments (`fresh`) whole; changed ones without their context, which the update leaves
- * as stored (it never changes once written: enrollment.ts). A wake's update parsed about 700 bytes
- * of context JSON (the trigger event, mostly) only to write back the same value.
+ * New enrollments whole; stored ones without their context, which the update leaves as it is (it
+ * never changes once written: enrollment.ts). A wake's update parsed about 700 bytes of context
+ * JSON (the trigger event, mostly) only to write back the same value.
  */
-function enrollmentDocument(enrollments: readonly EnrollmentState[], fresh: boolean): string {
+function enrollmentDocument(enrollments: readonly EnrollmentState[]): string {
   return JSON.stringify(
     enrollments.map((e) => ({
       id: e.id,
@@ -339,7 +339,7 @@ function enrollmentDocument(enrollments: readonly EnrollmentState[], fresh: bool
       n: e.currentNode,
       cv: e.currentVisit,
       vs: e.visits,
-      c: fresh ? e.context : null,
+      c: e.isNew ? e.context : null,
       wt: e.wait,
       wa: e.wakeAt?.toISOString() ?? null,
       ea: e.enteredAt.toISOString(),
@@ -570,8 +570,8 @@ export async function writeEffects(
   if (write) {
     statements.push(
       execute(write, [
-        text(enrollmentDocument(fresh, true)),
-        text(enrollmentDocument(changed, false)),
+        text(enrollmentDocument(fresh)),
+        text(enrollmentDocument(changed)),
         text(stepDocument(entered)),
         text(outboxDocument(effects)),
         text(wakeDocument(far)),
